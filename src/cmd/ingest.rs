@@ -1,0 +1,186 @@
+//! `filterwatch ingest`: raw logs (files, folders, or the profile's `logs` globs) into the
+//! dataset, with a one-line summary on stderr and a progress bar only on a terminal.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use super::{one_line, ConfigError};
+use crate::config::Profile;
+use crate::enrich::SchoolContext;
+use crate::formats::detect::FormatHints;
+use crate::formats::{FormatChoice, FormatName};
+use crate::ingest::{self, FileReport, IngestOptions, Outcome};
+use crate::store::Dataset;
+
+/// Arguments of `filterwatch ingest`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The school profile (TOML).
+    #[arg(long, value_name = "FILE")]
+    pub config: PathBuf,
+    /// The dataset folder.
+    #[arg(long, value_name = "DIR")]
+    pub data: PathBuf,
+    /// Log files or folders; default: the profile's `logs` globs.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Read every file in this format instead of detecting it (see `filterwatch formats`).
+    #[arg(long, value_name = "NAME")]
+    pub format: Option<String>,
+    /// A Squid `logformat` string for custom Squid logs (overrides the profile's).
+    #[arg(long, value_name = "STRING")]
+    pub logformat: Option<String>,
+    /// No summary line (errors are still printed).
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Runs the command.
+pub fn run(args: Args) -> Result<ExitCode> {
+    let profile = Profile::load(&args.config).map_err(|e| ConfigError(one_line(&e)))?;
+    let format_name = args.format.as_deref().or(profile.format.as_deref());
+    let format = match format_name {
+        Some(name) => FormatName::parse(name)
+            .ok_or_else(|| ConfigError(format!("unknown format {name:?} (`filterwatch formats` lists them)")))?,
+        None => FormatChoice::Auto,
+    };
+    let hints = FormatHints {
+        squid_logformat: args.logformat.clone().or_else(|| profile.squid_logformat.clone()),
+        csv: profile.csv.clone(),
+    };
+    let paths = if args.paths.is_empty() { expand_globs(&profile)? } else { expand_paths(&args.paths)? };
+    let school = Arc::new(SchoolContext::new(profile).map_err(|e| ConfigError(one_line(&e)))?);
+    let data = Dataset::open(&args.data)?;
+    let progress = progress_bar(args.quiet);
+    let started = Instant::now();
+    let reports = ingest::ingest(&data, school, &paths, &IngestOptions { format, hints }, &progress)?;
+    progress.finish_and_clear();
+    let failed = print_problems(&reports);
+    if !args.quiet {
+        eprintln!("{}", summary(&reports, started.elapsed().as_secs_f64()));
+    }
+    Ok(if failed { ExitCode::from(super::EXIT_FAILED) } else { ExitCode::SUCCESS })
+}
+
+/// Prints one line per file that could not be read in full; true if there was any.
+fn print_problems(reports: &[FileReport]) -> bool {
+    let mut any = false;
+    for r in reports {
+        let problem = match (&r.outcome, &r.damage) {
+            (Outcome::Failed(why), _) => why.clone(),
+            (_, Some(damage)) => format!("{damage}; the {} lines before it were ingested", r.lines),
+            _ => continue,
+        };
+        eprintln!("filterwatch: {}: {problem}", r.path.display());
+        any = true;
+    }
+    any
+}
+
+/// The run's one-line summary.
+pub fn summary(reports: &[FileReport], seconds: f64) -> String {
+    let sum = |f: fn(&FileReport) -> u64| reports.iter().map(f).sum::<u64>();
+    let (lines, rows, rejects, skipped, bytes) =
+        (sum(|r| r.lines), sum(|r| r.rows), sum(|r| r.rejects), sum(|r| r.skipped), sum(|r| r.bytes));
+    let unchanged = reports.iter().filter(|r| r.outcome == Outcome::AlreadyIngested).count();
+    let seconds = seconds.max(1e-6);
+    format!(
+        "filterwatch ingest: {} files ({unchanged} already ingested), {lines} lines, {rows} rows, {rejects} rejects, \
+         {skipped} skipped, {seconds:.2} s, {:.0} lines/s, {:.1} MB/s",
+        reports.len(),
+        lines as f64 / seconds,
+        bytes as f64 / seconds / 1e6,
+    )
+}
+
+fn progress_bar(quiet: bool) -> ProgressBar {
+    if quiet {
+        return ProgressBar::hidden();
+    }
+    // Drawn only when stderr is a terminal: indicatif hides it otherwise.
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg} {bytes} read ({bytes_per_sec})")
+            .expect("valid progress template"),
+    );
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    bar
+}
+
+/// Files as given, folders expanded to the files directly inside them, in rotation order.
+pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for path in paths {
+        let meta = std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+        if meta.is_dir() {
+            let mut inside: Vec<PathBuf> = std::fs::read_dir(path)
+                .with_context(|| format!("cannot list {}", path.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.is_file() && !is_hidden(p))
+                .collect();
+            sort_rotation_order(&mut inside);
+            files.extend(inside);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    Ok(files)
+}
+
+/// The profile's `logs` globs, expanded, in rotation order.
+pub fn expand_globs(profile: &Profile) -> Result<Vec<PathBuf>> {
+    if profile.logs.is_empty() {
+        return Err(ConfigError("no log files given and the profile has no `logs` globs".into()).into());
+    }
+    let mut files = Vec::new();
+    for pattern in &profile.logs {
+        let absolute = if Path::new(pattern).is_absolute() {
+            pattern.clone()
+        } else {
+            profile.base_dir.join(pattern).display().to_string()
+        };
+        let matches =
+            glob::glob(&absolute).map_err(|e| ConfigError(format!("key `logs`: bad glob {pattern:?}: {e}")))?;
+        files.extend(matches.filter_map(Result::ok).filter(|p| p.is_file()));
+    }
+    sort_rotation_order(&mut files);
+    files.dedup();
+    Ok(files)
+}
+
+fn is_hidden(path: &Path) -> bool {
+    path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'))
+}
+
+/// Oldest first: logrotate's `access.log.3.gz` before `access.log.2.gz` before `access.log.1`
+/// before `access.log`; otherwise by name.
+fn sort_rotation_order(paths: &mut [PathBuf]) {
+    let rotation = |p: &PathBuf| {
+        let name = p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let name = name.strip_suffix(".gz").unwrap_or(&name).to_string();
+        let number = name.rsplit_once('.').and_then(|(_, n)| n.parse::<u32>().ok()).unwrap_or(0);
+        (std::cmp::Reverse(number), p.clone())
+    };
+    paths.sort_by_key(rotation);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rotated_files_sort_oldest_first() {
+        let mut paths: Vec<PathBuf> =
+            ["access.log", "access.log.1", "access.log.10.gz", "access.log.2.gz"].map(PathBuf::from).to_vec();
+        sort_rotation_order(&mut paths);
+        assert_eq!(
+            paths,
+            ["access.log.10.gz", "access.log.2.gz", "access.log.1", "access.log"].map(PathBuf::from).to_vec()
+        );
+    }
+}

@@ -1,0 +1,30 @@
+//! One module per subcommand, plus what they share: exit codes and one-line error messages.
+
+pub mod demo;
+pub mod formats;
+pub mod generate;
+pub mod ingest;
+
+/// Exit code: the job failed (a file could not be read, a write failed).
+pub const EXIT_FAILED: u8 = 1;
+/// Exit code: bad usage or a bad profile (clap also uses 2 for usage errors).
+pub const EXIT_BAD_CONFIG: u8 = 2;
+
+/// An error in what the user gave us (profile, flags), as opposed to a failure while working.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
+/// The error and its causes on one line, for cron mail and terminals alike.
+pub fn one_line(error: &anyhow::Error) -> String {
+    error.chain().map(|e| e.to_string().replace('\n', " ")).collect::<Vec<_>>().join(": ")
+}
+
+/// The exit code an error deserves.
+pub fn exit_code_for(error: &anyhow::Error) -> u8 {
+    if error.chain().any(|e| e.is::<ConfigError>()) {
+        EXIT_BAD_CONFIG
+    } else {
+        EXIT_FAILED
+    }
+}

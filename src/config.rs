@@ -1,0 +1,422 @@
+//! The school profile (TOML): identity, time zone, school hours, roster, category lists, role
+//! rules, log globs and the CSV-export column mapping. Every key has a default except `id`, and an
+//! unknown key is an error that names it (DESIGN §4).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use chrono::{NaiveDate, NaiveTime, Weekday};
+use chrono_tz::Tz;
+use serde::Deserialize;
+
+/// A loaded, validated school profile. Relative paths are resolved against the profile's folder.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    /// School id: the `school=` partition key. Never purely numeric (Spark would read it as a number).
+    pub id: String,
+    /// Human-readable school name for reports.
+    pub name: String,
+    /// The school's time zone; every rule about hours is evaluated in it.
+    pub timezone: Tz,
+    /// Username → (role, year group), from the roster CSV.
+    pub roster: HashMap<String, RosterEntry>,
+    /// Folder of squidGuard-style category lists, when configured.
+    pub categories: Option<PathBuf>,
+    /// Regex rules giving a role to usernames that are not in the roster; first match wins.
+    pub role_rules: Vec<RoleRule>,
+    /// School hours and days.
+    pub hours: Hours,
+    /// Globs of the logs the nightly job reads (rotated and .gz files included).
+    pub logs: Vec<String>,
+    /// Forces one log format for every file instead of auto-detection.
+    pub format: Option<String>,
+    /// A Squid `logformat` string (as written in squid.conf) for custom Squid logs.
+    pub squid_logformat: Option<String>,
+    /// Column mapping for CSV exports.
+    pub csv: Option<CsvMapping>,
+    /// The folder the profile was read from.
+    pub base_dir: PathBuf,
+}
+
+/// One roster line: what the school says a username is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RosterEntry {
+    /// The person's role.
+    pub role: Role,
+    /// National Curriculum year group, for pupils.
+    pub year_group: Option<i8>,
+}
+
+/// Who a username belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Teaching and support staff.
+    Staff,
+    /// Pupils (students).
+    Pupil,
+    /// Visitors on a guest network or account.
+    Guest,
+    /// Service and device accounts (update agents, printers, kiosks).
+    Service,
+    /// Not in the roster and matched by no rule.
+    Unknown,
+}
+
+impl Role {
+    /// The role as stored in the `role` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Staff => "staff",
+            Role::Pupil => "pupil",
+            Role::Guest => "guest",
+            Role::Service => "service",
+            Role::Unknown => "unknown",
+        }
+    }
+
+    /// Parses a roster role, accepting the usual synonyms (teacher, student, visitor, …).
+    pub fn parse(text: &str) -> Option<Role> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "staff" | "teacher" | "employee" | "admin" => Some(Role::Staff),
+            "pupil" | "student" | "learner" => Some(Role::Pupil),
+            "guest" | "visitor" => Some(Role::Guest),
+            "service" | "device" | "system" => Some(Role::Service),
+            "unknown" => Some(Role::Unknown),
+            _ => None,
+        }
+    }
+}
+
+/// A username rule: usernames matching `pattern` get `role` (and optionally a year group taken
+/// from a named capture group `year`).
+#[derive(Debug, Clone)]
+pub struct RoleRule {
+    /// The compiled regex, matched against the lower-cased username.
+    pub pattern: regex::Regex,
+    /// The role it gives.
+    pub role: Role,
+}
+
+/// School hours: staff activity outside them, or on a non-school day or holiday, is out of hours.
+#[derive(Debug, Clone)]
+pub struct Hours {
+    /// Start of the staff day (local time).
+    pub staff_start: NaiveTime,
+    /// End of the staff day (local time).
+    pub staff_end: NaiveTime,
+    /// Days of the week school is open.
+    pub school_days: Vec<Weekday>,
+    /// Inclusive date ranges when school is closed.
+    pub holidays: Vec<(NaiveDate, NaiveDate)>,
+}
+
+impl Hours {
+    /// True when `date` is a school day (a listed weekday and not a holiday).
+    pub fn is_school_day(&self, date: NaiveDate) -> bool {
+        use chrono::Datelike;
+        self.school_days.contains(&date.weekday())
+            && !self.holidays.iter().any(|(from, to)| *from <= date && date <= *to)
+    }
+}
+
+/// How the columns of a CSV export map onto the event schema. Values are header names.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CsvMapping {
+    /// Field delimiter (default `,`).
+    #[serde(default = "default_delimiter")]
+    pub delimiter: char,
+    /// Column with the request time.
+    pub time: String,
+    /// `epoch`, `epoch_ms`, `rfc3339`, or a chrono format such as `%d/%m/%Y %H:%M:%S` (local time
+    /// unless it has `%z`).
+    #[serde(default = "default_time_format")]
+    pub time_format: String,
+    /// Column with the client address.
+    pub client_ip: Option<String>,
+    /// Column with the device or host name.
+    pub device: Option<String>,
+    /// Column with the username.
+    pub user: Option<String>,
+    /// Column with the full URL (or the host, when the export has no URL).
+    pub url: String,
+    /// Column with the HTTP method.
+    pub method: Option<String>,
+    /// Column with the HTTP status.
+    pub status: Option<String>,
+    /// Column with the filter's decision.
+    pub action: Option<String>,
+    /// Values of the action column (case-insensitive) that mean the request was blocked.
+    #[serde(default = "default_blocked_values")]
+    pub blocked_values: Vec<String>,
+    /// Column with the filter's category.
+    pub category: Option<String>,
+    /// Column with the filter's reason text.
+    pub reason: Option<String>,
+    /// Column with the filter group / policy name.
+    pub filter_group: Option<String>,
+    /// Column with bytes sent to the client.
+    pub bytes: Option<String>,
+    /// Column with the user agent.
+    pub user_agent: Option<String>,
+}
+
+fn default_delimiter() -> char {
+    ','
+}
+fn default_time_format() -> String {
+    "%Y-%m-%d %H:%M:%S".to_string()
+}
+fn default_blocked_values() -> Vec<String> {
+    ["blocked", "block", "denied", "deny", "filtered"].map(String::from).to_vec()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProfile {
+    id: String,
+    name: Option<String>,
+    #[serde(default = "default_timezone")]
+    timezone: String,
+    roster: Option<PathBuf>,
+    categories: Option<PathBuf>,
+    #[serde(default)]
+    role_rules: Vec<RawRoleRule>,
+    #[serde(default)]
+    hours: RawHours,
+    #[serde(default)]
+    logs: Vec<String>,
+    format: Option<String>,
+    squid_logformat: Option<String>,
+    csv: Option<CsvMapping>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRoleRule {
+    pattern: String,
+    role: Role,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHours {
+    #[serde(default = "default_staff_start")]
+    staff_start: String,
+    #[serde(default = "default_staff_end")]
+    staff_end: String,
+    #[serde(default = "default_school_days")]
+    school_days: Vec<String>,
+    #[serde(default)]
+    holidays: Vec<String>,
+}
+
+impl Default for RawHours {
+    fn default() -> Self {
+        RawHours {
+            staff_start: default_staff_start(),
+            staff_end: default_staff_end(),
+            school_days: default_school_days(),
+            holidays: Vec::new(),
+        }
+    }
+}
+
+fn default_timezone() -> String {
+    "Europe/London".to_string()
+}
+fn default_staff_start() -> String {
+    "07:00".to_string()
+}
+fn default_staff_end() -> String {
+    "19:00".to_string()
+}
+fn default_school_days() -> Vec<String> {
+    ["Mon", "Tue", "Wed", "Thu", "Fri"].map(String::from).to_vec()
+}
+
+impl Profile {
+    /// Reads and validates a profile file. Errors name the file and the offending key.
+    pub fn load(path: &Path) -> Result<Profile> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read profile {}", path.display()))?;
+        let base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        Profile::from_toml(&text, &base_dir).with_context(|| format!("bad profile {}", path.display()))
+    }
+
+    /// Parses a profile from TOML text; relative paths are resolved against `base_dir`.
+    pub fn from_toml(text: &str, base_dir: &Path) -> Result<Profile> {
+        let raw: RawProfile = toml::from_str(text).map_err(|e| anyhow::anyhow!(toml_error(&e)))?;
+        validate_id(&raw.id)?;
+        let timezone: Tz = raw
+            .timezone
+            .parse()
+            .map_err(|_| anyhow::anyhow!("key `timezone`: unknown time zone {:?}", raw.timezone))?;
+        let resolve = |p: &Path| if p.is_absolute() { p.to_path_buf() } else { base_dir.join(p) };
+        let roster = match &raw.roster {
+            Some(p) => load_roster(&resolve(p)).context("key `roster`")?,
+            None => HashMap::new(),
+        };
+        let role_rules = raw
+            .role_rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let pattern = regex::Regex::new(&r.pattern)
+                    .map_err(|e| anyhow::anyhow!("key `role_rules[{i}].pattern`: bad regex: {e}"))?;
+                Ok(RoleRule { pattern, role: r.role })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let hours = parse_hours(&raw.hours)?;
+        Ok(Profile {
+            name: raw.name.clone().unwrap_or_else(|| raw.id.clone()),
+            id: raw.id,
+            timezone,
+            roster,
+            categories: raw.categories.as_deref().map(resolve),
+            role_rules,
+            hours,
+            logs: raw.logs,
+            format: raw.format,
+            squid_logformat: raw.squid_logformat,
+            csv: raw.csv,
+            base_dir: base_dir.to_path_buf(),
+        })
+    }
+
+    /// A profile with every default, for ingesting without a school profile file.
+    pub fn with_defaults(id: &str) -> Result<Profile> {
+        Profile::from_toml(&format!("id = {:?}\n", id), Path::new("."))
+    }
+}
+
+/// Turns a TOML/serde error into one line that names the key and the line.
+fn toml_error(e: &toml::de::Error) -> String {
+    let message = e.message().trim().replace('\n', " ");
+    match e.span() {
+        Some(span) => format!("{message} (at byte {})", span.start),
+        None => message,
+    }
+}
+
+fn validate_id(id: &str) -> Result<()> {
+    let ok = !id.is_empty()
+        && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && !id.chars().all(|c| c.is_ascii_digit());
+    if !ok {
+        bail!(
+            "key `id`: {id:?} must be letters, digits, '-' or '_' and not only digits \
+             (it names a partition folder, and numeric ids are read as numbers by Spark)"
+        );
+    }
+    Ok(())
+}
+
+fn parse_time(key: &str, text: &str) -> Result<NaiveTime> {
+    NaiveTime::parse_from_str(text, "%H:%M")
+        .map_err(|_| anyhow::anyhow!("key `hours.{key}`: {text:?} is not a time like \"07:30\""))
+}
+
+fn parse_hours(raw: &RawHours) -> Result<Hours> {
+    let staff_start = parse_time("staff_start", &raw.staff_start)?;
+    let staff_end = parse_time("staff_end", &raw.staff_end)?;
+    let school_days = raw
+        .school_days
+        .iter()
+        .map(|d| d.parse::<Weekday>().map_err(|_| anyhow::anyhow!("key `hours.school_days`: {d:?} is not a weekday")))
+        .collect::<Result<Vec<_>>>()?;
+    let holidays =
+        raw.holidays.iter().map(|h| parse_date_range(h).context("key `hours.holidays`")).collect::<Result<Vec<_>>>()?;
+    Ok(Hours { staff_start, staff_end, school_days, holidays })
+}
+
+/// Parses `2026-10-26..2026-10-30` (inclusive) or a single `2026-12-25`.
+fn parse_date_range(text: &str) -> Result<(NaiveDate, NaiveDate)> {
+    let date = |s: &str| {
+        NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+            .map_err(|_| anyhow::anyhow!("{s:?} is not a date like 2026-10-26"))
+    };
+    match text.split_once("..") {
+        Some((from, to)) => {
+            let (from, to) = (date(from)?, date(to)?);
+            if to < from {
+                bail!("{text:?} ends before it starts");
+            }
+            Ok((from, to))
+        }
+        None => {
+            let day = date(text)?;
+            Ok((day, day))
+        }
+    }
+}
+
+/// Reads `username,role[,year_group]` lines; a header line and `#` comments are allowed.
+fn load_roster(path: &Path) -> Result<HashMap<String, RosterEntry>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read roster {}", path.display()))?;
+    let mut roster = HashMap::new();
+    for (index, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let fields: Vec<&str> = line.split(',').map(str::trim).collect();
+        if index == 0 && fields[0].eq_ignore_ascii_case("username") {
+            continue;
+        }
+        let at = || format!("{}:{}", path.display(), index + 1);
+        if fields.len() < 2 || fields[0].is_empty() {
+            bail!("{}: expected username,role[,year_group]", at());
+        }
+        let role = Role::parse(fields[1]).with_context(|| format!("{}: unknown role {:?}", at(), fields[1]))?;
+        let year_group = match fields.get(2).filter(|y| !y.is_empty()) {
+            Some(y) => Some(
+                y.trim_start_matches(|c: char| !c.is_ascii_digit())
+                    .parse::<i8>()
+                    .with_context(|| format!("{}: bad year group {:?}", at(), y))?,
+            ),
+            None => None,
+        };
+        let user =
+            crate::enrich::users::normalise_user(fields[0]).with_context(|| format!("{}: empty username", at()))?;
+        roster.insert(user, RosterEntry { role, year_group });
+    }
+    Ok(roster)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_key_is_named() {
+        let err = Profile::from_toml("id = \"x1\"\ntimezon = \"Europe/London\"\n", Path::new(".")).unwrap_err();
+        assert!(format!("{err:#}").contains("timezon"), "{err:#}");
+    }
+
+    #[test]
+    fn bad_hours_name_the_key() {
+        let err = Profile::from_toml("id = \"x1\"\n[hours]\nstaff_start = \"7am\"\n", Path::new(".")).unwrap_err();
+        assert!(format!("{err:#}").contains("hours.staff_start"), "{err:#}");
+    }
+
+    #[test]
+    fn numeric_id_is_refused() {
+        assert!(Profile::from_toml("id = \"00123\"\n", Path::new(".")).is_err());
+    }
+
+    #[test]
+    fn holidays_are_inclusive_ranges() {
+        let p = Profile::from_toml(
+            "id = \"r\"\n[hours]\nholidays = [\"2026-10-26..2026-10-30\", \"2026-12-25\"]\n",
+            Path::new("."),
+        )
+        .unwrap();
+        let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert!(!p.hours.is_school_day(d("2026-10-30")));
+        assert!(p.hours.is_school_day(d("2026-11-02")));
+        assert!(!p.hours.is_school_day(d("2026-12-25")));
+        assert!(!p.hours.is_school_day(d("2026-10-24")), "Saturday");
+    }
+}

@@ -1,0 +1,91 @@
+//! Host, registrable domain and full URL from whatever a log wrote: `http://host/path`,
+//! `https://host:443` (e2guardian CONNECT), `host:443` (Squid CONNECT) or a bare `host/path`.
+
+use std::borrow::Cow;
+
+/// The parts of a logged URL that the event keeps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UrlParts<'a> {
+    /// Lower-cased host without port, userinfo or trailing dot.
+    pub host: Cow<'a, str>,
+    /// The full URL, unless the request was a plain CONNECT tunnel.
+    pub url: Option<&'a str>,
+    /// Path and query (from the first `/` after the host), for search-term and URL-list matching.
+    pub path: &'a str,
+}
+
+/// Splits a logged URL; `None` when there is no host at all.
+pub fn split_url<'a>(url: &'a str, method: &str) -> Option<UrlParts<'a>> {
+    let (has_scheme, rest) = match url.find("://") {
+        Some(at) if url[..at].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'-' || b == b'.') => {
+            (true, &url[at + 3..])
+        }
+        _ => (false, url),
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..authority_end];
+    let path = &rest[authority_end..];
+    let authority = authority.rsplit('@').next().unwrap_or(authority);
+    let host = if let Some(v6) = authority.strip_prefix('[') {
+        v6.split(']').next().unwrap_or(v6)
+    } else {
+        match authority.rsplit_once(':') {
+            Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) => h,
+            _ => authority,
+        }
+    };
+    let host = host.trim_end_matches('.');
+    if host.is_empty() {
+        return None;
+    }
+    let host = if host.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(host.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(host)
+    };
+    let tunnel = method.eq_ignore_ascii_case("CONNECT");
+    let full = (!tunnel && (has_scheme || !path.is_empty())).then_some(url);
+    Some(UrlParts { host, url: full, path })
+}
+
+/// The registrable domain (public-suffix aware): `www.bbc.co.uk` → `bbc.co.uk`. Addresses and
+/// names with no known suffix are their own domain.
+pub fn registrable_domain(host: &str) -> &str {
+    if host.parse::<std::net::IpAddr>().is_ok() || host.contains(':') {
+        return host;
+    }
+    psl::domain_str(host).unwrap_or(host)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_logged_url_shapes() {
+        let p = split_url("http://www.Google.com/search?q=x", "GET").unwrap();
+        assert_eq!(
+            (p.host.as_ref(), p.url, p.path),
+            ("www.google.com", Some("http://www.Google.com/search?q=x"), "/search?q=x")
+        );
+        let p = split_url("www.bbc.co.uk:443", "CONNECT").unwrap();
+        assert_eq!((p.host.as_ref(), p.url), ("www.bbc.co.uk", None));
+        let p = split_url("https://en.wikipedia.org:443", "CONNECT").unwrap();
+        assert_eq!((p.host.as_ref(), p.url), ("en.wikipedia.org", None));
+        let p = split_url("http://user:pw@[2001:db8::1]:8080/x", "GET").unwrap();
+        assert_eq!(p.host, "2001:db8::1");
+        let p = split_url("krunker.io", "GET").unwrap();
+        assert_eq!((p.host.as_ref(), p.url), ("krunker.io", None));
+        assert!(split_url("http:///nohost", "GET").is_none());
+    }
+
+    #[test]
+    fn domains_follow_the_public_suffix_list() {
+        assert_eq!(registrable_domain("www.bbc.co.uk"), "bbc.co.uk");
+        assert_eq!(registrable_domain("sites.google.com"), "google.com");
+        // *.sch.uk is a public suffix: each school has its own registrable domain.
+        assert_eq!(registrable_domain("www.riverside.kent.sch.uk"), "riverside.kent.sch.uk");
+        assert_eq!(registrable_domain("10.0.0.1"), "10.0.0.1");
+        assert_eq!(registrable_domain("krunker.io"), "krunker.io");
+    }
+}

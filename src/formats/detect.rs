@@ -1,0 +1,159 @@
+//! Auto-detection: which format a file is in, judged from its first lines. Every candidate
+//! parser reads the sample; the one that reads the most lines wins, and where several read them
+//! all, the more specific format wins (combined before common, a configured logformat first).
+//! Look-alikes are told apart by what only one of them writes: e2guardian's format 3 always logs
+//! `DEFAULT_PARENT/` and a `-` MIME type, and format 6 leaves the server field empty.
+
+use super::csv_export::CsvParser;
+use super::e2guardian::E2guardianParser;
+use super::squid::SquidParser;
+use super::{FormatChoice, FormatName, Parser};
+use crate::config::CsvMapping;
+
+/// How many lines auto-detection looks at.
+pub const SAMPLE_LINES: usize = 50;
+
+/// What detection may use besides the file: the profile's logformat string and CSV mapping.
+#[derive(Debug, Clone, Default)]
+pub struct FormatHints {
+    /// A custom Squid `logformat` string.
+    pub squid_logformat: Option<String>,
+    /// The `[csv]` column mapping.
+    pub csv: Option<CsvMapping>,
+}
+
+/// Picks a parser for a file from its first lines (already split, line endings removed).
+pub fn choose(sample: &[&str], choice: FormatChoice, hints: &FormatHints) -> Result<Parser, String> {
+    let lines: Vec<&str> = sample.iter().copied().filter(|l| !l.trim().is_empty()).take(SAMPLE_LINES).collect();
+    let candidates: Vec<FormatName> = match choice {
+        FormatChoice::Exact(name) => vec![name],
+        FormatChoice::AnyE2guardian => [1, 2, 3, 4, 5, 6].map(FormatName::E2guardian).to_vec(),
+        FormatChoice::Auto => DETECTION_ORDER.to_vec(),
+    };
+    let mut best: Option<(usize, Parser)> = None;
+    let mut reasons = Vec::new();
+    for name in candidates {
+        let parser = match build(name, &lines, hints) {
+            Ok(p) => p,
+            Err(why) => {
+                reasons.push(format!("{}: {why}", name.as_str()));
+                continue;
+            }
+        };
+        let data: Vec<&str> = lines.iter().copied().filter(|l| !parser.is_preamble(l)).collect();
+        let read = data.iter().filter(|l| parser.parse(l).is_ok()).count();
+        if matches!(choice, FormatChoice::Exact(_)) || (read > 0 && best.as_ref().is_none_or(|(n, _)| read > *n)) {
+            best = Some((read, parser));
+        }
+    }
+    match best {
+        Some((_, parser)) => Ok(refine(parser, &lines)),
+        None if lines.is_empty() => Err("the file has no lines to detect a format from".into()),
+        None => Err(format!(
+            "no known format reads its first lines (first line: {:?}){}",
+            truncate(lines[0], 120),
+            if reasons.is_empty() { String::new() } else { format!("; {}", reasons.join("; ")) }
+        )),
+    }
+}
+
+/// The order detection tries formats in: more specific first, so that ties go to them.
+const DETECTION_ORDER: [FormatName; 10] = [
+    FormatName::SquidLogformat,
+    FormatName::SquidCombined,
+    FormatName::SquidCommon,
+    FormatName::Squid,
+    FormatName::E2guardian(1),
+    FormatName::E2guardian(2),
+    FormatName::E2guardian(4),
+    FormatName::E2guardian(5),
+    FormatName::Squidguard,
+    FormatName::Csv,
+];
+
+/// Builds the parser for one format; formats that need a hint fail without it.
+fn build(name: FormatName, lines: &[&str], hints: &FormatHints) -> Result<Parser, String> {
+    Ok(match name {
+        FormatName::Squid | FormatName::SquidCommon | FormatName::SquidCombined | FormatName::E2guardian(3) => {
+            Parser::Squid(SquidParser::builtin(name))
+        }
+        FormatName::SquidLogformat => {
+            let format = hints.squid_logformat.as_deref().ok_or("no logformat string configured")?;
+            Parser::Squid(SquidParser::from_logformat(format, name)?)
+        }
+        FormatName::E2guardian(n) => Parser::E2guardian(E2guardianParser::new(n).ok_or("no such e2guardian format")?),
+        FormatName::Squidguard => Parser::Squidguard,
+        FormatName::Csv => {
+            let mapping = hints.csv.as_ref().ok_or("no [csv] mapping in the profile")?;
+            let header = lines.first().ok_or("no header line")?;
+            Parser::Csv(Box::new(CsvParser::from_header(header, mapping)?))
+        }
+    })
+}
+
+/// Tells look-alike formats apart by what only one of them writes.
+fn refine(parser: Parser, lines: &[&str]) -> Parser {
+    match parser.name() {
+        FormatName::Squid if !lines.is_empty() && lines.iter().all(|l| looks_like_e2guardian3(l)) => {
+            Parser::Squid(SquidParser::builtin(FormatName::E2guardian(3)))
+        }
+        FormatName::E2guardian(5) | FormatName::E2guardian(6)
+            if lines.iter().all(|l| l.split('\t').nth(1) == Some("")) =>
+        {
+            Parser::E2guardian(E2guardianParser::new(6).expect("format 6 exists"))
+        }
+        _ => parser,
+    }
+}
+
+/// e2guardian's Squid-like format always writes `DEFAULT_PARENT/<proxy>` and a `-` MIME type.
+fn looks_like_e2guardian3(line: &str) -> bool {
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    fields.len() == 10 && fields[8].starts_with("DEFAULT_PARENT/") && fields[9] == "-"
+}
+
+fn truncate(text: &str, max: usize) -> &str {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => &text[..at],
+        None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn detect(lines: &[&str]) -> FormatName {
+        choose(lines, FormatChoice::Auto, &FormatHints::default()).unwrap().name()
+    }
+
+    #[test]
+    fn tells_squid_formats_apart() {
+        assert_eq!(
+            detect(&["1742201532.140      1 127.0.0.23 TCP_DENIED/403 3423 GET http://krunker.io/ 21obrienk HIER_NONE/- text/html"]),
+            FormatName::Squid
+        );
+        assert_eq!(
+            detect(&[
+                r#"127.0.0.23 - 21obrienk [17/Mar/2025:08:52:12 +0000] "GET http://krunker.io/ HTTP/1.1" 403 3423 TCP_DENIED:HIER_NONE"#
+            ]),
+            FormatName::SquidCommon
+        );
+        assert_eq!(
+            detect(&[
+                r#"127.0.0.23 - 21obrienk [17/Mar/2025:08:52:12 +0000] "GET http://krunker.io/ HTTP/1.1" 403 3423 "-" "Mozilla/5.0 (X)" TCP_DENIED:HIER_NONE"#
+            ]),
+            FormatName::SquidCombined
+        );
+        assert_eq!(
+            detect(&["1742201532.449      0 127.0.0.23 TCP_DENIED/403 0 GET http://krunker.io 21obrienk DEFAULT_PARENT/127.0.0.1 -"]),
+            FormatName::E2guardian(3)
+        );
+    }
+
+    #[test]
+    fn unknown_text_is_an_error_quoting_the_line() {
+        let err = choose(&["hello there"], FormatChoice::Auto, &FormatHints::default()).unwrap_err();
+        assert!(err.contains("hello there"), "{err}");
+    }
+}

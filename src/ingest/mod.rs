@@ -1,0 +1,339 @@
+//! `ingest`: raw log files → the school's Parquet dataset. Each file is recognised by content
+//! against the manifest (same content: nothing to do; a longer version: only the new lines),
+//! read in chunks, parsed and enriched in parallel (rayon), and written to staging; the whole run
+//! is published atomically at the end.
+
+pub mod parse;
+pub mod sink;
+pub mod source;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use anyhow::Result;
+use indicatif::ProgressBar;
+use rayon::prelude::*;
+
+use crate::enrich::{Enricher, SchoolContext};
+use crate::formats::detect::{self, FormatHints};
+use crate::formats::{FormatChoice, FormatName, Parser};
+use crate::store::{Dataset, Manifest, ManifestEntry};
+use parse::{parse_chunk, ChunkOutput, SourceNames};
+use sink::{PartitionSink, RejectsSink};
+use source::{sha256_hex, Chunk, ContentReader, HEAD_BYTES};
+
+/// How the run reads its files.
+#[derive(Debug, Clone)]
+pub struct IngestOptions {
+    /// Format choice (`--format`, else the profile's `format`, else auto).
+    pub format: FormatChoice,
+    /// Logformat string and CSV mapping for detection.
+    pub hints: FormatHints,
+}
+
+/// What happened to one input file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// New lines were read.
+    Ingested,
+    /// The same content was ingested before (maybe under another name): nothing to do.
+    AlreadyIngested,
+    /// The file is empty.
+    Empty,
+    /// The file could not be read or its format not recognised.
+    Failed(String),
+}
+
+/// Counts for one input file in this run.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    /// The path as given.
+    pub path: PathBuf,
+    /// What happened.
+    pub outcome: Outcome,
+    /// Format used.
+    pub format: Option<FormatName>,
+    /// Lines read in this run.
+    pub lines: u64,
+    /// Rows written.
+    pub rows: u64,
+    /// Lines rejected.
+    pub rejects: u64,
+    /// Blank, header and non-request lines.
+    pub skipped: u64,
+    /// Bytes of (decompressed) content read in this run.
+    pub bytes: u64,
+    /// A read error or truncation after which the rest of the file was lost.
+    pub damage: Option<String>,
+    /// Earliest and latest event time (UTC µs) among the new rows.
+    pub time_range: Option<(i64, i64)>,
+}
+
+impl FileReport {
+    fn new(path: &Path, outcome: Outcome) -> FileReport {
+        FileReport {
+            path: path.to_path_buf(),
+            outcome,
+            format: None,
+            lines: 0,
+            rows: 0,
+            rejects: 0,
+            skipped: 0,
+            bytes: 0,
+            damage: None,
+            time_range: None,
+        }
+    }
+}
+
+/// Ingests `paths` for one school and publishes the result atomically.
+pub fn ingest(
+    data: &Dataset,
+    school: Arc<SchoolContext>,
+    paths: &[PathBuf],
+    options: &IngestOptions,
+    progress: &ProgressBar,
+) -> Result<Vec<FileReport>> {
+    let mut manifest = data.manifest()?;
+    let staging = data.stage()?;
+    let school_id = school.profile.id.clone();
+    let mut partitions = PartitionSink::new(&staging, &school_id);
+    let pool = EnricherPool::new(school);
+    let mut reports = Vec::with_capacity(paths.len());
+    for path in paths {
+        progress.set_message(path.display().to_string());
+        let mut rejects = RejectsSink::new(data, &staging, &school_id, path)?;
+        let report =
+            ingest_file(path, &school_id, &mut manifest, options, &pool, &mut partitions, &mut rejects, progress)?;
+        rejects.finish()?;
+        reports.push(report);
+    }
+    partitions.finish()?;
+    if reports.iter().any(|r| r.outcome == Outcome::Ingested) {
+        staging.commit(&manifest, data.root())?;
+    } else {
+        staging.abandon()?;
+    }
+    Ok(reports)
+}
+
+/// Enrichers with warm caches, lent to parsing threads one chunk at a time.
+struct EnricherPool {
+    school: Arc<SchoolContext>,
+    idle: Mutex<Vec<Enricher>>,
+}
+
+impl EnricherPool {
+    fn new(school: Arc<SchoolContext>) -> EnricherPool {
+        EnricherPool { school, idle: Mutex::new(Vec::new()) }
+    }
+
+    fn with<T>(&self, work: impl FnOnce(&mut Enricher) -> T) -> T {
+        let taken = self.idle.lock().expect("pool lock").pop();
+        let mut enricher = taken.unwrap_or_else(|| Enricher::new(self.school.clone()));
+        let result = work(&mut enricher);
+        self.idle.lock().expect("pool lock").push(enricher);
+        result
+    }
+}
+
+/// Where reading starts: from the beginning, or after content a manifest entry already covers.
+enum Start {
+    Fresh,
+    Resume(usize),
+}
+
+#[allow(clippy::too_many_arguments)]
+fn ingest_file(
+    path: &Path,
+    school: &str,
+    manifest: &mut Manifest,
+    options: &IngestOptions,
+    pool: &EnricherPool,
+    partitions: &mut PartitionSink<'_>,
+    rejects: &mut RejectsSink,
+    progress: &ProgressBar,
+) -> Result<FileReport> {
+    let failed = |why: String| Ok(FileReport::new(path, Outcome::Failed(why)));
+    let mut reader = match ContentReader::open(path) {
+        Ok(r) => r,
+        Err(e) => return failed(format!("cannot read: {e}")),
+    };
+    let head = reader.head().to_vec();
+    if head.is_empty() {
+        let (_, _, damage) = reader.finish();
+        return match damage {
+            Some(d) => failed(d),
+            None => Ok(FileReport::new(path, Outcome::Empty)),
+        };
+    }
+    let (start, resumed_reader) = match find_start(path, school, manifest, &head, reader)? {
+        Some(found) => found,
+        None => return Ok(FileReport::new(path, Outcome::AlreadyIngested)),
+    };
+    reader = resumed_reader;
+    let started_at = reader.position();
+    let mut first_chunk = match start {
+        Start::Fresh => reader.next_chunk(),
+        Start::Resume(_) => None,
+    };
+    let sample_source = first_chunk.as_ref().map_or(head.as_slice(), |c| c.data.as_slice());
+    let sample_text = String::from_utf8_lossy(&sample_source[..sample_source.len().min(1 << 20)]).into_owned();
+    let sample: Vec<&str> = sample_text.lines().take(detect::SAMPLE_LINES + 1).collect();
+    let choice = match start {
+        Start::Resume(i) => FormatName::parse(&manifest.files[i].format).unwrap_or(options.format),
+        Start::Fresh => options.format,
+    };
+    let parser = match detect::choose(&sample, choice, &options.hints) {
+        Ok(p) => p,
+        Err(why) => return failed(format!("unrecognised format: {why}")),
+    };
+    let names = SourceNames { format: parser.name().as_str().into(), file: path.display().to_string().into() };
+    let mut report = FileReport::new(path, Outcome::Ingested);
+    report.format = Some(parser.name());
+
+    // A three-stage pipeline: read the next batch of chunks, parse the current one in
+    // parallel, and write the previous one, all at once.
+    let batch = 2 * rayon::current_num_threads().max(1);
+    let mut next: Vec<Chunk> = first_chunk.take().into_iter().collect();
+    next.extend(read_chunks(&mut reader, batch - next.len()));
+    let mut parsed: Option<Vec<ChunkOutput>> = None;
+    let mut write_result = Ok(());
+    while !next.is_empty() || parsed.is_some() {
+        let current = std::mem::take(&mut next);
+        let to_write = parsed.take();
+        let (written, (outputs, read)) = rayon::join(
+            || to_write.map_or(Ok(()), |outs| write_outputs(outs, partitions, rejects, &mut report)),
+            || {
+                rayon::join(
+                    || {
+                        current
+                            .par_iter()
+                            .map(|c| pool.with(|e| parse_chunk(c, &parser, e, &names)))
+                            .collect::<Vec<_>>()
+                    },
+                    || read_chunks(&mut reader, batch),
+                )
+            },
+        );
+        write_result = write_result.and(written);
+        progress.set_position(reader.position());
+        if !outputs.is_empty() {
+            parsed = Some(outputs);
+        }
+        next = read;
+    }
+    write_result?;
+    let (size, sha256, damage) = reader.finish();
+    report.bytes = size - started_at;
+    report.damage = damage;
+    if report.bytes == 0 {
+        // Resumed at the very end: the same content as last time.
+        report.outcome = Outcome::AlreadyIngested;
+        return Ok(report);
+    }
+    record_in_manifest(manifest, start, path, school, &parser, &head, size, sha256, &report);
+    Ok(report)
+}
+
+/// Finds where this content starts relative to the manifest. `None`: already ingested in full.
+fn find_start(
+    path: &Path,
+    school: &str,
+    manifest: &Manifest,
+    head: &[u8],
+    mut reader: ContentReader,
+) -> Result<Option<(Start, ContentReader)>> {
+    let mut candidates: Vec<usize> = (0..manifest.files.len())
+        .filter(|&i| {
+            let e = &manifest.files[i];
+            e.school == school
+                && (e.head_len as usize) <= head.len()
+                && sha256_hex(&head[..e.head_len as usize]) == e.head_sha256
+        })
+        .collect();
+    candidates.sort_by_key(|&i| std::cmp::Reverse(manifest.files[i].size));
+    for i in candidates {
+        let entry = &manifest.files[i];
+        if !reader.skip_to(entry.size, entry.lines + 1) {
+            // Shorter than the ingested content and starting the same way: an older copy.
+            return Ok(None);
+        }
+        if reader.hash_so_far() == entry.sha256 {
+            return Ok(Some((Start::Resume(i), reader)));
+        }
+        reader = ContentReader::open(path)?;
+    }
+    Ok(Some((Start::Fresh, reader)))
+}
+
+/// Adds or extends the file's manifest entry.
+#[allow(clippy::too_many_arguments)]
+fn record_in_manifest(
+    manifest: &mut Manifest,
+    start: Start,
+    path: &Path,
+    school: &str,
+    parser: &Parser,
+    head: &[u8],
+    size: u64,
+    sha256: String,
+    report: &FileReport,
+) {
+    let head_len = head.len().min(HEAD_BYTES).min(size as usize);
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let fresh = ManifestEntry {
+        school: school.to_string(),
+        path: path.display().to_string(),
+        format: parser.name().as_str().to_string(),
+        size,
+        sha256,
+        head_len: head_len as u64,
+        head_sha256: sha256_hex(&head[..head_len]),
+        lines: report.lines,
+        rows: report.rows,
+        rejects: report.rejects,
+        skipped: report.skipped,
+        ingested_at: now,
+    };
+    match start {
+        Start::Fresh => manifest.files.push(fresh),
+        Start::Resume(i) => {
+            let old = &manifest.files[i];
+            manifest.files[i] = ManifestEntry {
+                lines: old.lines + fresh.lines,
+                rows: old.rows + fresh.rows,
+                rejects: old.rejects + fresh.rejects,
+                skipped: old.skipped + fresh.skipped,
+                ..fresh
+            };
+        }
+    }
+}
+
+fn read_chunks(reader: &mut ContentReader, count: usize) -> Vec<Chunk> {
+    std::iter::from_fn(|| reader.next_chunk()).take(count).collect()
+}
+
+fn write_outputs(
+    outputs: Vec<ChunkOutput>,
+    partitions: &mut PartitionSink<'_>,
+    rejects: &mut RejectsSink,
+    report: &mut FileReport,
+) -> Result<()> {
+    for out in outputs {
+        for (date, batch) in &out.partitions {
+            partitions.write(*date, batch)?;
+        }
+        rejects.write(&out.rejects)?;
+        report.lines += out.lines;
+        report.rows += out.rows;
+        report.rejects += out.rejects.len() as u64;
+        report.skipped += out.skipped;
+        report.time_range = match (report.time_range, out.time_range) {
+            (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
+            (a, b) => a.or(b),
+        };
+    }
+    Ok(())
+}

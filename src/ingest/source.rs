@@ -1,0 +1,327 @@
+//! Reading one log file: plain or gzip (detected by content, not name), in chunks of whole lines,
+//! hashing exactly the bytes handed out so the manifest can recognise the same content under
+//! another name, a file that grew, or a rotated and compressed copy.
+
+use std::fs::File;
+use std::io::{BufReader, ErrorKind, Read};
+use std::path::Path;
+
+use flate2::read::MultiGzDecoder;
+use sha2::{Digest, Sha256};
+
+/// Bytes hashed for the quick "same start?" test against the manifest.
+pub const HEAD_BYTES: usize = 4096;
+/// Target size of one chunk of lines.
+pub const CHUNK_BYTES: usize = 4 << 20;
+/// Lines longer than this are not parsed: they are rejected with their first bytes kept.
+pub const MAX_LINE_BYTES: usize = 16 << 20;
+/// How much of an over-long line is kept for the rejects file.
+const OVERSIZED_KEPT: usize = 4096;
+
+/// A run of whole lines (the last one may lack its newline at the end of the file).
+#[derive(Debug, Default)]
+pub struct Chunk {
+    /// The lines' bytes.
+    pub data: Vec<u8>,
+    /// Line number of the first line (1-based).
+    pub first_line: u64,
+    /// A line too long to parse, instead of data.
+    pub oversized: Option<OversizedLine>,
+}
+
+/// A line over [`MAX_LINE_BYTES`]: its number, its first bytes and its length.
+#[derive(Debug)]
+pub struct OversizedLine {
+    /// Line number.
+    pub line: u64,
+    /// The first bytes of the line.
+    pub head: Vec<u8>,
+    /// Its full length in bytes.
+    pub bytes: u64,
+}
+
+/// A file's content as a stream of chunks, hashed as it is handed out.
+pub struct ContentReader {
+    stream: Box<dyn Read + Send>,
+    carry: Vec<u8>,
+    hasher: Sha256,
+    delivered: u64,
+    next_line: u64,
+    eof: bool,
+    damage: Option<String>,
+}
+
+impl ContentReader {
+    /// Opens a file, decompressing gzip when the content starts with the gzip magic bytes, and
+    /// reads its first bytes for identification.
+    pub fn open(path: &Path) -> std::io::Result<ContentReader> {
+        let mut file = BufReader::with_capacity(1 << 20, File::open(path)?);
+        let mut magic = [0u8; 2];
+        let is_gzip = {
+            use std::io::BufRead;
+            let head = file.fill_buf()?;
+            if head.len() >= 2 {
+                magic.copy_from_slice(&head[..2]);
+            }
+            magic == [0x1f, 0x8b]
+        };
+        let stream: Box<dyn Read + Send> = if is_gzip {
+            Box::new(BufReader::with_capacity(1 << 20, MultiGzDecoder::new(file)))
+        } else {
+            Box::new(file)
+        };
+        let mut reader = ContentReader {
+            stream,
+            carry: Vec::with_capacity(CHUNK_BYTES + (64 << 10)),
+            hasher: Sha256::new(),
+            delivered: 0,
+            next_line: 1,
+            eof: false,
+            damage: None,
+        };
+        reader.fill_to(HEAD_BYTES);
+        Ok(reader)
+    }
+
+    /// The first bytes of the content (valid before any chunk is taken).
+    pub fn head(&self) -> &[u8] {
+        &self.carry[..self.carry.len().min(HEAD_BYTES)]
+    }
+
+    /// Hands out nothing up to `offset` (already ingested), hashing it; false when the content
+    /// ends first. Line numbering resumes at `next_line`.
+    pub fn skip_to(&mut self, offset: u64, next_line: u64) -> bool {
+        while self.delivered < offset {
+            if self.carry.is_empty() {
+                self.fill_to(CHUNK_BYTES);
+                if self.carry.is_empty() {
+                    return false;
+                }
+            }
+            let take = (offset - self.delivered).min(self.carry.len() as u64) as usize;
+            let rest = self.carry.split_off(take);
+            let taken = std::mem::replace(&mut self.carry, rest);
+            self.deliver(&taken);
+        }
+        self.next_line = next_line;
+        true
+    }
+
+    /// SHA-256 (hex) of everything handed out so far.
+    pub fn hash_so_far(&self) -> String {
+        hex(&self.hasher.clone().finalize())
+    }
+
+    /// Bytes handed out so far.
+    pub fn position(&self) -> u64 {
+        self.delivered
+    }
+
+    /// The next chunk of whole lines, or `None` at the end of the content.
+    pub fn next_chunk(&mut self) -> Option<Chunk> {
+        loop {
+            if self.carry.len() > MAX_LINE_BYTES && memchr::memchr(b'\n', &self.carry[..=MAX_LINE_BYTES]).is_none() {
+                return Some(self.drop_oversized_line());
+            }
+            if self.carry.len() >= CHUNK_BYTES || self.eof {
+                if let Some(end) = memchr::memrchr(b'\n', &self.carry) {
+                    return Some(self.take_chunk(end + 1));
+                }
+                if self.eof {
+                    return (!self.carry.is_empty()).then(|| self.take_chunk(self.carry.len()));
+                }
+            }
+            // Not a whole chunk yet, or one line longer than a chunk: read on.
+            let target = self.carry.len().max(CHUNK_BYTES - CHUNK_BYTES / 2) + CHUNK_BYTES / 2;
+            self.fill_to(target);
+        }
+    }
+
+    /// Size, SHA-256 (hex) and any damage (a read error or truncated gzip) once the content is
+    /// exhausted.
+    pub fn finish(self) -> (u64, String, Option<String>) {
+        (self.delivered, hex(&self.hasher.finalize()), self.damage)
+    }
+
+    fn take_chunk(&mut self, len: usize) -> Chunk {
+        let rest = self.carry[len..].to_vec();
+        self.carry.truncate(len);
+        let data = std::mem::replace(&mut self.carry, rest);
+        self.deliver(&data);
+        let newlines = memchr::memchr_iter(b'\n', &data).count() as u64;
+        let lines = newlines + u64::from(!data.ends_with(b"\n") && !data.is_empty());
+        let chunk = Chunk { data, first_line: self.next_line, oversized: None };
+        self.next_line += lines;
+        chunk
+    }
+
+    /// Consumes a line longer than the limit up to its newline, keeping only its start.
+    fn drop_oversized_line(&mut self) -> Chunk {
+        let head = self.carry[..OVERSIZED_KEPT].to_vec();
+        let mut bytes = 0u64;
+        loop {
+            if let Some(end) = memchr::memchr(b'\n', &self.carry) {
+                let rest = self.carry.split_off(end + 1);
+                let line = std::mem::replace(&mut self.carry, rest);
+                bytes += line.len() as u64;
+                self.deliver(&line);
+                break;
+            }
+            let all = std::mem::take(&mut self.carry);
+            bytes += all.len() as u64;
+            self.deliver(&all);
+            if self.eof {
+                break;
+            }
+            self.fill_to(CHUNK_BYTES);
+        }
+        let chunk = Chunk {
+            data: Vec::new(),
+            first_line: self.next_line,
+            oversized: Some(OversizedLine { line: self.next_line, head, bytes }),
+        };
+        self.next_line += 1;
+        chunk
+    }
+
+    fn deliver(&mut self, bytes: &[u8]) {
+        self.hasher.update(bytes);
+        self.delivered += bytes.len() as u64;
+    }
+
+    /// Reads until `carry` holds `target` bytes or the content ends. A read error ends the
+    /// content and is kept as damage: what was read before it still counts.
+    fn fill_to(&mut self, target: usize) {
+        let mut start = self.carry.len();
+        if start >= target || self.eof {
+            return;
+        }
+        self.carry.resize(target, 0);
+        while start < target {
+            match self.stream.read(&mut self.carry[start..target]) {
+                Ok(0) => {
+                    self.eof = true;
+                    break;
+                }
+                Ok(n) => start += n,
+                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    let at = self.delivered + start as u64;
+                    self.damage = Some(match e.kind() {
+                        ErrorKind::UnexpectedEof => format!("truncated compressed data after {at} bytes"),
+                        _ => format!("read error after {at} bytes: {e}"),
+                    });
+                    self.eof = true;
+                    break;
+                }
+            }
+        }
+        self.carry.truncate(start);
+    }
+}
+
+/// SHA-256 (hex) of a byte slice.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn chunks_of(content: &[u8], gzip: bool) -> (Vec<Chunk>, u64, String, Option<String>) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log");
+        let bytes = if gzip {
+            let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            enc.write_all(content).unwrap();
+            enc.finish().unwrap()
+        } else {
+            content.to_vec()
+        };
+        std::fs::write(&path, bytes).unwrap();
+        let mut reader = ContentReader::open(&path).unwrap();
+        let mut chunks = Vec::new();
+        while let Some(c) = reader.next_chunk() {
+            chunks.push(c);
+        }
+        let (size, hash, damage) = reader.finish();
+        (chunks, size, hash, damage)
+    }
+
+    #[test]
+    fn gzip_and_plain_give_the_same_content_hash() {
+        let text = b"a 1\nb 2\nc 3";
+        let (plain, size, h1, _) = chunks_of(text, false);
+        let (_, _, h2, _) = chunks_of(text, true);
+        assert_eq!(h1, h2);
+        assert_eq!(h1, sha256_hex(text));
+        assert_eq!(size, text.len() as u64);
+        let joined: Vec<u8> = plain.iter().flat_map(|c| c.data.clone()).collect();
+        assert_eq!(joined, text.to_vec(), "final line without newline is kept");
+        assert_eq!(plain.last().unwrap().first_line, 3);
+    }
+
+    #[test]
+    fn long_lines_span_chunks_and_numbering_continues() {
+        let mut text = Vec::new();
+        for i in 0..200_000 {
+            writeln!(text, "line {i} {}", "x".repeat(i % 50)).unwrap();
+        }
+        text.extend(std::iter::repeat_n(b'y', 10 << 20));
+        text.extend_from_slice(b"\nlast\n");
+        let (chunks, size, hash, damage) = chunks_of(&text, false);
+        assert_eq!(damage, None);
+        assert_eq!(size, text.len() as u64);
+        assert_eq!(hash, sha256_hex(&text));
+        let joined: Vec<u8> = chunks.iter().flat_map(|c| c.data.clone()).collect();
+        assert_eq!(joined, text);
+        for pair in chunks.windows(2) {
+            let lines = pair[0].data.iter().filter(|b| **b == b'\n').count() as u64;
+            assert_eq!(pair[0].first_line + lines, pair[1].first_line);
+            assert!(pair[0].data.ends_with(b"\n"));
+        }
+    }
+
+    #[test]
+    fn a_line_past_the_limit_is_cut_out() {
+        let mut text = b"first\n".to_vec();
+        text.extend(std::iter::repeat_n(b'z', MAX_LINE_BYTES + 10));
+        text.extend_from_slice(b"\nthird\n");
+        let (chunks, size, _, _) = chunks_of(&text, false);
+        assert_eq!(size, text.len() as u64);
+        let oversized: Vec<_> = chunks.iter().filter_map(|c| c.oversized.as_ref()).collect();
+        assert_eq!(oversized.len(), 1);
+        assert_eq!(oversized[0].line, 2);
+        assert_eq!(oversized[0].bytes, (MAX_LINE_BYTES + 11) as u64);
+        let last = chunks.last().unwrap();
+        assert_eq!((last.first_line, last.data.as_slice()), (3, b"third\n".as_slice()));
+    }
+
+    #[test]
+    fn truncated_gzip_keeps_what_was_read_and_reports_damage() {
+        let mut text = Vec::new();
+        for i in 0..50_000 {
+            writeln!(text, "line number {i}").unwrap();
+        }
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        enc.write_all(&text).unwrap();
+        let gz = enc.finish().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cut.gz");
+        std::fs::write(&path, &gz[..gz.len() / 2]).unwrap();
+        let mut reader = ContentReader::open(&path).unwrap();
+        let mut got = Vec::new();
+        while let Some(c) = reader.next_chunk() {
+            got.extend(c.data);
+        }
+        let (_, _, damage) = reader.finish();
+        assert!(damage.unwrap().contains("truncated"));
+        assert!(!got.is_empty() && text.starts_with(&got));
+    }
+}

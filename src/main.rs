@@ -1,0 +1,43 @@
+//! The `filterwatch` command: clap dispatch only; each subcommand lives in `src/cmd/<name>.rs`.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use filterwatch::cmd;
+
+/// Web-filter and proxy logs of UK schools → e-safety monitoring.
+#[derive(Parser)]
+#[command(name = "filterwatch", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Read raw filter/proxy logs into the school's Parquet dataset.
+    Ingest(cmd::ingest::Args),
+    /// List the log formats filterwatch reads.
+    Formats,
+    /// Generate a realistic school week, ingest it and show what was made.
+    Demo(cmd::demo::Args),
+    /// Write a synthetic school week (logs, profile, roster, lists) without ingesting it.
+    Generate(cmd::generate::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Ingest(args) => cmd::ingest::run(args),
+        Command::Formats => cmd::formats::run(),
+        Command::Demo(args) => cmd::demo::run(args),
+        Command::Generate(args) => cmd::generate::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("filterwatch: error: {}", cmd::one_line(&error));
+            ExitCode::from(cmd::exit_code_for(&error))
+        }
+    }
+}

@@ -1,0 +1,275 @@
+//! The dataset on disk (DESIGN §3): hive-partitioned event files, the manifest of ingested files
+//! and the rejects. Every change is staged under `DATA/.staging/<run>/` and published by renames
+//! once a `COMMIT` marker is written, so a crash leaves the old state (no marker: the staging is
+//! thrown away) or the new one (marker: the next run finishes the renames). One process at a time
+//! holds `DATA/.lock`.
+
+use std::fs::{self, File};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+
+const STAGING: &str = ".staging";
+const COMMIT_MARKER: &str = "COMMIT";
+const MANIFEST: &str = "manifest.json";
+
+/// An open dataset folder, locked for this process.
+#[derive(Debug)]
+pub struct Dataset {
+    root: PathBuf,
+    _lock: File,
+}
+
+/// One ingested file content: what it was, where it was seen and what it gave.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ManifestEntry {
+    /// School the file was ingested for.
+    pub school: String,
+    /// Path the content was last read from.
+    pub path: String,
+    /// Format it was read as.
+    pub format: String,
+    /// Bytes of (decompressed) content ingested.
+    pub size: u64,
+    /// SHA-256 of those bytes.
+    pub sha256: String,
+    /// How many leading bytes `head_sha256` covers (4 KiB, or less for a smaller file).
+    pub head_len: u64,
+    /// SHA-256 of the first `head_len` bytes: finds the same content under another name.
+    pub head_sha256: String,
+    /// Lines read.
+    pub lines: u64,
+    /// Rows written.
+    pub rows: u64,
+    /// Lines rejected as malformed.
+    pub rejects: u64,
+    /// Lines skipped as blank or not a request.
+    pub skipped: u64,
+    /// When this content was last ingested (RFC 3339).
+    pub ingested_at: String,
+}
+
+/// Every ingested file content, per school.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Manifest {
+    /// Layout version of this file.
+    pub version: u32,
+    /// The entries, one per distinct content.
+    pub files: Vec<ManifestEntry>,
+}
+
+impl Dataset {
+    /// Opens (creating if needed) a dataset folder, waits for its lock, and finishes or discards
+    /// whatever an interrupted run left in staging.
+    pub fn open(root: &Path) -> Result<Dataset> {
+        fs::create_dir_all(root).with_context(|| format!("cannot create data folder {}", root.display()))?;
+        let lock_path = root.join(".lock");
+        let lock = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .with_context(|| format!("cannot open {}", lock_path.display()))?;
+        if lock.try_lock().is_err() {
+            eprintln!("filterwatch: {} is in use by another filterwatch; waiting for it to finish", root.display());
+            lock.lock().with_context(|| format!("cannot lock {}", lock_path.display()))?;
+        }
+        let dataset = Dataset { root: root.to_path_buf(), _lock: lock };
+        dataset.recover()?;
+        Ok(dataset)
+    }
+
+    /// The dataset folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The folder of the hive-partitioned event files.
+    pub fn events_dir(&self) -> PathBuf {
+        self.root.join("events")
+    }
+
+    /// Reads the manifest (empty when nothing was ingested yet).
+    pub fn manifest(&self) -> Result<Manifest> {
+        let path = self.root.join(MANIFEST);
+        match fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).with_context(|| format!("damaged manifest {}", path.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Manifest { version: 1, files: Vec::new() }),
+            Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+        }
+    }
+
+    /// Starts a staged change.
+    pub fn stage(&self) -> Result<Staging> {
+        let run = format!("{}-{}", chrono::Utc::now().format("%Y%m%dT%H%M%S%.6fZ"), std::process::id());
+        let dir = self.root.join(STAGING).join(&run);
+        fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        Ok(Staging { dir, run })
+    }
+
+    /// Rolls committed staging forward and removes uncommitted staging.
+    fn recover(&self) -> Result<()> {
+        let staging = self.root.join(STAGING);
+        let Ok(entries) = fs::read_dir(&staging) else { return Ok(()) };
+        let mut runs: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        runs.sort();
+        for run in runs {
+            if run.join(COMMIT_MARKER).exists() {
+                publish(&run, &self.root)?;
+            } else {
+                fs::remove_dir_all(&run).with_context(|| format!("cannot remove unfinished {}", run.display()))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The relative path of a school's rejects file for a source file.
+    pub fn rejects_path(school: &str, source: &Path) -> PathBuf {
+        let flat: String = source
+            .to_string_lossy()
+            .trim_start_matches('/')
+            .chars()
+            .map(|c| if c == '/' || c == '\\' || c == ':' { '_' } else { c })
+            .collect();
+        PathBuf::from("rejects").join(school).join(format!("{flat}.rejects"))
+    }
+}
+
+/// All events of a dataset as a lazy polars frame, with `school` and `date` read from the
+/// folder names (hive partitioning), so filters on them prune whole folders.
+pub fn scan_events(root: &Path) -> Result<polars::prelude::LazyFrame> {
+    use polars::prelude::{HiveOptions, LazyFrame, PlRefPath, ScanArgsParquet};
+    let pattern = root.join("events").join("**").join("*.parquet");
+    let args = ScanArgsParquet { hive_options: HiveOptions::new_enabled(), glob: true, ..Default::default() };
+    LazyFrame::scan_parquet(PlRefPath::new(pattern.to_string_lossy().as_ref()), args)
+        .with_context(|| format!("cannot read the events in {}", root.display()))
+}
+
+/// A change being prepared; nothing in it is visible until [`Staging::commit`].
+#[derive(Debug)]
+pub struct Staging {
+    dir: PathBuf,
+    run: String,
+}
+
+impl Staging {
+    /// A unique id for this run, used in part file names.
+    pub fn run_id(&self) -> &str {
+        &self.run
+    }
+
+    /// The staged location of a dataset-relative path (folders created).
+    pub fn path(&self, relative: &Path) -> Result<PathBuf> {
+        let path = self.dir.join(relative);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        Ok(path)
+    }
+
+    /// Writes the new manifest, marks the change committed and publishes it.
+    pub fn commit(self, manifest: &Manifest, root: &Path) -> Result<()> {
+        let manifest_path = self.dir.join(MANIFEST);
+        write_synced(&manifest_path, &serde_json::to_vec_pretty(manifest)?)?;
+        sync_tree(&self.dir)?;
+        write_synced(&self.dir.join(COMMIT_MARKER), b"committed\n")?;
+        publish(&self.dir, root)
+    }
+
+    /// Throws the staged change away.
+    pub fn abandon(self) -> Result<()> {
+        fs::remove_dir_all(&self.dir).with_context(|| format!("cannot remove {}", self.dir.display()))
+    }
+}
+
+/// Moves every staged file into place (skipping ones already moved), the manifest last, then
+/// removes the staging folder. Safe to repeat after a crash.
+fn publish(staged: &Path, root: &Path) -> Result<()> {
+    for relative in staged_files(staged)? {
+        let target = root.join(&relative);
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        fs::rename(staged.join(&relative), &target).with_context(|| format!("cannot publish {}", target.display()))?;
+    }
+    let manifest = staged.join(MANIFEST);
+    if manifest.exists() {
+        fs::rename(&manifest, root.join(MANIFEST)).context("cannot publish the manifest")?;
+    }
+    fs::remove_dir_all(staged).with_context(|| format!("cannot remove {}", staged.display()))
+}
+
+/// Staged data files (events and rejects), relative to the staging folder.
+fn staged_files(staged: &Path) -> Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    let mut pending = vec![staged.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in fs::read_dir(&dir).with_context(|| format!("cannot read {}", dir.display()))? {
+            let path = entry?.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.parent() != Some(staged) {
+                found.push(path.strip_prefix(staged).expect("inside staging").to_path_buf());
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// Writes a file and flushes it to disk.
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut file = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    file.write_all(bytes).and_then(|_| file.sync_all()).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Flushes every staged file to disk before the commit marker is written.
+fn sync_tree(dir: &Path) -> Result<()> {
+    for relative in staged_files(dir)? {
+        File::open(dir.join(&relative))
+            .and_then(|f| f.sync_all())
+            .with_context(|| format!("cannot flush {}", relative.display()))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uncommitted_staging_is_discarded_and_committed_is_published() {
+        let root = tempfile::tempdir().unwrap();
+        {
+            let data = Dataset::open(root.path()).unwrap();
+            let staged = data.stage().unwrap();
+            let part = staged.path(Path::new("events/school=a/date=2026-10-19/p.parquet")).unwrap();
+            fs::write(part, b"x").unwrap();
+            // Dropped without commit: as if killed.
+        }
+        let data = Dataset::open(root.path()).unwrap();
+        assert!(!root.path().join("events/school=a/date=2026-10-19/p.parquet").exists());
+        assert!(fs::read_dir(root.path().join(STAGING)).unwrap().next().is_none());
+
+        let staged = data.stage().unwrap();
+        let part = staged.path(Path::new("events/school=a/date=2026-10-19/p.parquet")).unwrap();
+        fs::write(part, b"x").unwrap();
+        // Killed after the commit marker but before publishing:
+        write_synced(&staged.dir.join(MANIFEST), b"{\"version\":1,\"files\":[]}").unwrap();
+        write_synced(&staged.dir.join(COMMIT_MARKER), b"committed\n").unwrap();
+        drop(data);
+        let data = Dataset::open(root.path()).unwrap();
+        assert!(root.path().join("events/school=a/date=2026-10-19/p.parquet").exists());
+        assert_eq!(data.manifest().unwrap().version, 1);
+    }
+
+    #[test]
+    fn rejects_path_flattens_the_source_path() {
+        assert_eq!(
+            Dataset::rejects_path("riverside", Path::new("/var/log/squid/access.log")),
+            PathBuf::from("rejects/riverside/var_log_squid_access.log.rejects")
+        );
+    }
+}
