@@ -1,0 +1,52 @@
+//! `filterwatch demo`: generates a realistic school week, ingests it, and says what it made.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+/// Arguments of `filterwatch demo`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Where to put the generated school (logs, profile, roster, lists) and its dataset.
+    #[arg(long, default_value = "filterwatch-demo", value_name = "DIR")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub week: super::generate::WeekArgs,
+}
+
+/// Runs the command.
+pub fn run(args: Args) -> Result<ExitCode> {
+    let school_dir = args.out.join("school");
+    let (spec, week) = args.week.generate(&school_dir)?;
+    println!(
+        "Generated {} ({} pupils, {} staff): {} log lines in {} files under {}",
+        spec.school_name,
+        spec.pupils,
+        spec.staff,
+        week.lines,
+        week.logs.len(),
+        school_dir.join("logs").display()
+    );
+    let data = args.out.join("data");
+    let code = super::ingest::run(super::ingest::Args {
+        config: week.profile.clone(),
+        data: data.clone(),
+        paths: week.logs.clone(),
+        format: None,
+        logformat: None,
+        quiet: false,
+    })?;
+    println!("Dataset: {}", data.join("events").display());
+    println!("Planted for the detections to find:");
+    for planted in &week.planted {
+        println!("  - [{}] {}", planted.kind, planted.description);
+    }
+    println!(
+        "Profile: {}  (try: filterwatch ingest --config {} --data {})",
+        week.profile.display(),
+        week.profile.display(),
+        data.display()
+    );
+    Ok(code)
+}
