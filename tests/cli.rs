@@ -1,0 +1,170 @@
+//! The `filterwatch` command as the technician meets it from cron: exit codes, one-line errors
+//! that name the file or key, silence on stdout, and no progress bar when not on a terminal.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn filterwatch(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_filterwatch")).args(args).output().expect("runs")
+}
+
+fn corpus(dir: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/corpus").join(dir).join("access.log")
+}
+
+fn profile(dir: &Path, text: &str) -> String {
+    let path = dir.join("school.toml");
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).to_string()
+}
+
+#[test]
+fn a_clean_run_prints_one_summary_line_and_exits_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = profile(dir.path(), "id = \"riverside\"\n");
+    let data = dir.path().join("data");
+    let out = filterwatch(&[
+        "ingest",
+        "--config",
+        &config,
+        "--data",
+        data.to_str().unwrap(),
+        corpus("squid-native").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(out.stdout.is_empty(), "nothing on stdout");
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("335 lines, 335 rows, 0 rejects"), "{err}");
+    assert!(err.contains("lines/s") && err.contains("MB/s"), "{err}");
+    assert!(!err.contains('\x1b'), "no terminal escapes when stderr is not a terminal");
+    // Again: nothing new; --quiet: nothing at all.
+    let out = filterwatch(&[
+        "ingest",
+        "--quiet",
+        "--config",
+        &config,
+        "--data",
+        data.to_str().unwrap(),
+        corpus("squid-native").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stderr.is_empty() && out.stdout.is_empty());
+}
+
+#[test]
+fn a_bad_profile_names_the_key_and_exits_two() {
+    let dir = tempfile::tempdir().unwrap();
+    for (text, key) in [
+        ("id = \"riverside\"\ntimezon = \"Europe/London\"\n", "timezon"),
+        ("id = \"riverside\"\ntimezone = \"Europe/Londres\"\n", "timezone"),
+        ("id = \"riverside\"\n[hours]\nstaff_end = \"7pm\"\n", "hours.staff_end"),
+        ("id = \"riverside\"\n[[role_rules]]\npattern = \"([\"\nrole = \"pupil\"\n", "role_rules[0].pattern"),
+    ] {
+        let config = profile(dir.path(), text);
+        let out = filterwatch(&[
+            "ingest",
+            "--config",
+            &config,
+            "--data",
+            dir.path().join("d").to_str().unwrap(),
+            corpus("squid-native").to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(2), "{text}");
+        let err = stderr(&out);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.starts_with("filterwatch: error:") && err.contains(key) && err.contains("school.toml"), "{err}");
+    }
+}
+
+#[test]
+fn an_unreadable_file_is_named_and_the_others_still_land() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = profile(dir.path(), "id = \"riverside\"\n");
+    let text = std::fs::read(corpus("squid-native")).unwrap();
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    for _ in 0..50 {
+        enc.write_all(&text).unwrap();
+    }
+    let gz = enc.finish().unwrap();
+    let cut = dir.path().join("access.log.2.gz");
+    std::fs::write(&cut, &gz[..gz.len() * 2 / 3]).unwrap();
+    let data = dir.path().join("data");
+    let out = filterwatch(&[
+        "ingest",
+        "--config",
+        &config,
+        "--data",
+        data.to_str().unwrap(),
+        cut.to_str().unwrap(),
+        corpus("squid-common").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    let problem = err.lines().find(|l| l.contains("access.log.2.gz")).expect("the damaged file is named");
+    assert!(problem.contains("truncated"), "{problem}");
+    assert!(data.join("events/school=riverside/date=2025-03-17").is_dir(), "the readable data landed");
+
+    let missing = dir.path().join("nope.log");
+    let out =
+        filterwatch(&["ingest", "--config", &config, "--data", data.to_str().unwrap(), missing.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("nope.log"));
+}
+
+#[test]
+fn unknown_format_is_a_usage_error_and_formats_lists_them_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = profile(dir.path(), "id = \"riverside\"\n");
+    let out = filterwatch(&[
+        "ingest",
+        "--format",
+        "bluecoat",
+        "--config",
+        &config,
+        "--data",
+        dir.path().to_str().unwrap(),
+        corpus("squid-native").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("bluecoat"));
+    let out = filterwatch(&["formats"]);
+    let listed = String::from_utf8_lossy(&out.stdout);
+    for name in [
+        "squid",
+        "squid-common",
+        "squid-combined",
+        "squid-logformat",
+        "e2guardian-1",
+        "e2guardian-6",
+        "squidguard",
+        "csv",
+    ] {
+        assert!(listed.lines().any(|l| l.starts_with(name)), "{name} in:\n{listed}");
+    }
+}
+
+#[test]
+fn a_folder_is_read_oldest_rotation_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    std::fs::create_dir(&logs).unwrap();
+    std::fs::copy(corpus("squid-native"), logs.join("access.log.1")).unwrap();
+    std::fs::copy(corpus("e2guardian-format6"), logs.join("access.log")).unwrap();
+    let config = profile(dir.path(), "id = \"riverside\"\n");
+    let out = filterwatch(&[
+        "ingest",
+        "--config",
+        &config,
+        "--data",
+        dir.path().join("data").to_str().unwrap(),
+        logs.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("2 files (0 already ingested), 658 lines, 658 rows"), "{}", stderr(&out));
+}
