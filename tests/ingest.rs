@@ -374,3 +374,92 @@ fn forced_format_reads_every_line_that_way() {
     assert_eq!(reports[0].rows, 0);
     assert_eq!(reports[0].rejects, 335, "a wrong --format rejects lines, it does not guess");
 }
+
+/// Elastic's historic Squid samples (in ../shared, not copied: Elastic License). Skipped with a
+/// message where ../shared is absent.
+#[test]
+fn historic_and_extended_squid_logs_from_other_sites_parse() {
+    let vendor = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/samples/vendor");
+    if !vendor.is_dir() {
+        eprintln!("skipped: {} is absent", vendor.display());
+        return;
+    }
+    let extended = r#"%ts.%03tu %6tr %>a %>p %Ss/%03>Hs %<st %>st %<sh %>sh %<bs %rm %ru %rv %un %Sh/%<a %<p %mt %ea %et "%{Referer}>h" "%{User-Agent}>h" "%{Host}>h" "%{X-Forwarded-For}>h" %sn %ssl::>sni"#;
+    for (file, logformat, lines, blocked, auth) in [
+        ("squid_native_isp2002_access2.log", None, 100, 1, 0),
+        ("squid_native_secrepo2006_access1.log", None, 100, 0, 15),
+        ("squid_custom_extended_logformat.log", Some(extended), 11, 0, 0),
+    ] {
+        let mut p = profile("");
+        p.squid_logformat = logformat.map(str::to_string);
+        let data = tempfile::tempdir().unwrap();
+        let reports = run_with(data.path(), &[vendor.join(file)], p, FormatChoice::Auto);
+        assert_eq!((reports[0].lines, reports[0].rows, reports[0].rejects), (lines, lines, 0), "{file}");
+        let df = events(data.path());
+        assert_eq!(count(&df, "action", "blocked"), blocked, "{file}");
+        assert_eq!(count(&df, "action", "auth_required"), auth, "{file}");
+    }
+}
+
+#[test]
+fn squidguard_and_csv_exports_land_field_by_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let sg = dir.path().join("squidGuard.log");
+    write(
+        &sg,
+        b"2026-10-19 08:59:58 [2873] squidGuard 1.6.0 started (1760860798.120)\n\
+          2026-10-19 10:01:54 [2873] Request(pupils/adult/-) http://www.pornhub.com/ 10.20.1.5/- 22smithj GET REDIRECT\n\
+          2026-10-19 10:02:10 [2873] Request(pupils/proxy/-) https://www.croxyproxy.com/ 10.20.1.5/pc5.school.local SCHOOL%5c22SmithJ GET REDIRECT\n",
+    );
+    let data = tempfile::tempdir().unwrap();
+    let reports = run(data.path(), std::slice::from_ref(&sg));
+    assert_eq!((reports[0].lines, reports[0].rows, reports[0].skipped, reports[0].rejects), (3, 2, 1, 0));
+    let row = row_for_line(data.path(), 3);
+    assert_fields(
+        &row,
+        &[
+            ("source_format", Some("squidguard")),
+            ("ts", Some("2026-10-19 09:02:10.000000+00:00")),
+            ("date", Some("2026-10-19")),
+            ("user", Some("22smithj")),
+            ("device", Some("pc5.school.local")),
+            ("client_ip", Some("10.20.1.5")),
+            ("host", Some("www.croxyproxy.com")),
+            ("domain", Some("croxyproxy.com")),
+            ("action", Some("blocked")),
+            ("category", Some("proxy")),
+            ("filter_group", Some("pupils")),
+        ],
+        "squidguard",
+    );
+
+    let csv = dir.path().join("export.csv");
+    write(
+        &csv,
+        "Date/Time,Username,Source IP,URL,Category,Action\r\n\
+         19/10/2026 10:05:01,SCHOOL\\22smithj,10.20.1.5,https://poki.com/en/g/subway,\"Games, Online\",Blocked\r\n\
+         19/10/2026 10:05:09,j.smith@school.local,10.10.0.7,https://www.bbc.co.uk/news,News,Allowed\r\n"
+            .as_bytes(),
+    );
+    let p = profile(
+        "[csv]\ntime = \"Date/Time\"\ntime_format = \"%d/%m/%Y %H:%M:%S\"\nuser = \"Username\"\nclient_ip = \"Source IP\"\n\
+         url = \"URL\"\naction = \"Action\"\ncategory = \"Category\"\n",
+    );
+    let data = tempfile::tempdir().unwrap();
+    let reports = run_with(data.path(), std::slice::from_ref(&csv), p, FormatChoice::Auto);
+    assert_eq!((reports[0].lines, reports[0].rows, reports[0].skipped, reports[0].rejects), (3, 2, 1, 0));
+    assert_fields(
+        &row_for_line(data.path(), 2),
+        &[
+            ("source_format", Some("csv")),
+            ("ts", Some("2026-10-19 09:05:01.000000+00:00")),
+            ("user", Some("22smithj")),
+            ("host", Some("poki.com")),
+            ("url", Some("https://poki.com/en/g/subway")),
+            ("category", Some("Games, Online")),
+            ("action", Some("blocked")),
+        ],
+        "csv",
+    );
+    assert_fields(&row_for_line(data.path(), 3), &[("user", Some("j.smith")), ("action", Some("allowed"))], "csv");
+}
