@@ -35,8 +35,120 @@ pub struct Profile {
     pub squid_logformat: Option<String>,
     /// Column mapping for CSV exports.
     pub csv: Option<CsvMapping>,
+    /// Detection thresholds.
+    pub detect: DetectSettings,
+    /// Category severity tiers.
+    pub severity: Severities,
     /// The folder the profile was read from.
     pub base_dir: PathBuf,
+    /// The profile's TOML text, kept with the dataset so detections know the school's settings.
+    pub source_text: String,
+}
+
+/// Thresholds of the three detections, all with defaults.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DetectSettings {
+    /// Blocked requests in one hour below which nothing is a spike.
+    pub spike_min_count: u32,
+    /// Robust z-score (median/MAD against comparable hours) from which an hour is a spike.
+    pub spike_min_score: f64,
+    /// How many trailing days of comparable hours form a spike's baseline.
+    pub spike_baseline_days: u32,
+    /// Fewer out-of-hours requests than this in a session is stray traffic, not a session.
+    pub out_of_hours_min_requests: u32,
+    /// A gap longer than this (minutes) ends an out-of-hours session.
+    pub session_gap_minutes: u32,
+    /// Sliding window (minutes) for repeated pupil attempts.
+    pub repeat_window_minutes: u32,
+    /// Blocked attempts in one window that make a repeat.
+    pub repeat_min_attempts: u32,
+}
+
+impl Default for DetectSettings {
+    fn default() -> Self {
+        DetectSettings {
+            spike_min_count: 10,
+            spike_min_score: 4.0,
+            spike_baseline_days: 28,
+            out_of_hours_min_requests: 10,
+            session_gap_minutes: 30,
+            repeat_window_minutes: 15,
+            repeat_min_attempts: 10,
+        }
+    }
+}
+
+/// Which categories matter how much. A category is in a tier when its words contain one of the
+/// tier's entries (`Proxy Avoidance` is in `proxy`); `high` is checked first, then `medium`,
+/// then `ignored`; anything else is `low`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Severities {
+    /// Safeguarding concerns: adult content, filter bypass, self-harm, extremism (the Prevent
+    /// duty), weapons, gambling.
+    pub high: Vec<String>,
+    /// Behaviour and distraction: games, social networking, streaming.
+    pub medium: Vec<String>,
+    /// Machine noise that never makes a finding: adverts, trackers, updates.
+    pub ignored: Vec<String>,
+}
+
+impl Default for Severities {
+    fn default() -> Self {
+        let list = |items: &[&str]| items.iter().map(|s| s.to_string()).collect();
+        Severities {
+            high: list(&[
+                "adult",
+                "porn",
+                "pornography",
+                "sex",
+                "nudity",
+                "proxy",
+                "anonymizer",
+                "anonymiser",
+                "vpn",
+                "filter bypass",
+                "bypass",
+                "selfharm",
+                "self harm",
+                "suicide",
+                "eating disorder",
+                "extremism",
+                "extremist",
+                "radicalisation",
+                "terrorism",
+                "hate",
+                "racism",
+                "weapons",
+                "violence",
+                "gambling",
+                "drugs",
+            ]),
+            medium: list(&[
+                "games",
+                "gaming",
+                "socialnetworking",
+                "social networking",
+                "social",
+                "chat",
+                "dating",
+                "streaming",
+                "video",
+            ]),
+            ignored: list(&[
+                "ads",
+                "advertising",
+                "adverts",
+                "advertisement",
+                "tracking",
+                "trackers",
+                "analytics",
+                "updates",
+                "software updates",
+            ]),
+        }
+    }
 }
 
 /// One roster line: what the school says a username is.
@@ -191,6 +303,10 @@ struct RawProfile {
     format: Option<String>,
     squid_logformat: Option<String>,
     csv: Option<CsvMapping>,
+    #[serde(default)]
+    detect: DetectSettings,
+    #[serde(default)]
+    severity: Severities,
 }
 
 #[derive(Deserialize)]
@@ -247,6 +363,16 @@ impl Profile {
 
     /// Parses a profile from TOML text; relative paths are resolved against `base_dir`.
     pub fn from_toml(text: &str, base_dir: &Path) -> Result<Profile> {
+        Profile::parse(text, base_dir, true)
+    }
+
+    /// Parses a profile's settings (hours, thresholds, severities) without reading the roster
+    /// or category files it names: what the detections need from the copy kept in the dataset.
+    pub fn settings_from_toml(text: &str) -> Result<Profile> {
+        Profile::parse(text, Path::new("."), false)
+    }
+
+    fn parse(text: &str, base_dir: &Path, load_files: bool) -> Result<Profile> {
         let raw: RawProfile = toml::from_str(text).map_err(|e| anyhow::anyhow!(toml_error(&e)))?;
         validate_id(&raw.id)?;
         let timezone: Tz = raw
@@ -255,8 +381,8 @@ impl Profile {
             .map_err(|_| anyhow::anyhow!("key `timezone`: unknown time zone {:?}", raw.timezone))?;
         let resolve = |p: &Path| if p.is_absolute() { p.to_path_buf() } else { base_dir.join(p) };
         let roster = match &raw.roster {
-            Some(p) => load_roster(&resolve(p)).context("key `roster`")?,
-            None => HashMap::new(),
+            Some(p) if load_files => load_roster(&resolve(p)).context("key `roster`")?,
+            _ => HashMap::new(),
         };
         let role_rules = raw
             .role_rules
@@ -274,14 +400,17 @@ impl Profile {
             id: raw.id,
             timezone,
             roster,
-            categories: raw.categories.as_deref().map(resolve),
+            categories: raw.categories.as_deref().filter(|_| load_files).map(resolve),
             role_rules,
             hours,
             logs: raw.logs,
             format: raw.format,
             squid_logformat: raw.squid_logformat,
             csv: raw.csv,
+            detect: raw.detect,
+            severity: raw.severity,
             base_dir: base_dir.to_path_buf(),
+            source_text: text.to_string(),
         })
     }
 
@@ -399,6 +528,16 @@ mod tests {
     fn bad_hours_name_the_key() {
         let err = Profile::from_toml("id = \"x1\"\n[hours]\nstaff_start = \"7am\"\n", Path::new(".")).unwrap_err();
         assert!(format!("{err:#}").contains("hours.staff_start"), "{err:#}");
+    }
+
+    #[test]
+    fn detection_settings_have_defaults_and_name_bad_keys() {
+        let p = Profile::from_toml("id = \"r\"\n[detect]\nrepeat_min_attempts = 5\n", Path::new(".")).unwrap();
+        assert_eq!(p.detect.repeat_min_attempts, 5);
+        assert_eq!(p.detect.repeat_window_minutes, 15);
+        assert!(p.severity.high.iter().any(|c| c == "selfharm"));
+        let err = Profile::from_toml("id = \"r\"\n[detect]\nrepeat_attempts = 5\n", Path::new(".")).unwrap_err();
+        assert!(format!("{err:#}").contains("repeat_attempts"), "{err:#}");
     }
 
     #[test]

@@ -17,6 +17,14 @@ struct Cli {
 enum Command {
     /// Read raw filter/proxy logs into the school's Parquet dataset.
     Ingest(cmd::ingest::Args),
+    /// Blocked-site spikes: hours far above comparable hours.
+    Spikes(cmd::findings::Args),
+    /// Staff browsing outside staff hours, at weekends and in holidays.
+    OutOfHours(cmd::findings::Args),
+    /// Pupils repeatedly trying blocked sites, by severity.
+    Repeats(cmd::findings::Args),
+    /// The raw log lines behind one finding.
+    Evidence(cmd::evidence::Args),
     /// List the log formats filterwatch reads.
     Formats,
     /// Generate a realistic school week, ingest it and show what was made.
@@ -29,6 +37,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Ingest(args) => cmd::ingest::run(args),
+        Command::Spikes(args) => cmd::findings::run(cmd::findings::Detection::Spikes, args),
+        Command::OutOfHours(args) => cmd::findings::run(cmd::findings::Detection::OutOfHours, args),
+        Command::Repeats(args) => cmd::findings::run(cmd::findings::Detection::Repeats, args),
+        Command::Evidence(args) => cmd::evidence::run(args),
         Command::Formats => cmd::formats::run(),
         Command::Demo(args) => cmd::demo::run(args),
         Command::Generate(args) => cmd::generate::run(args),

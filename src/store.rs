@@ -125,6 +125,11 @@ impl Dataset {
         Ok(())
     }
 
+    /// The relative path of the copy of a school's profile kept with its data.
+    pub fn profile_path(school: &str) -> PathBuf {
+        PathBuf::from("profiles").join(format!("{school}.toml"))
+    }
+
     /// The relative path of a school's rejects file for a source file.
     pub fn rejects_path(school: &str, source: &Path) -> PathBuf {
         let flat: String = source
@@ -134,6 +139,52 @@ impl Dataset {
             .map(|c| if c == '/' || c == '\\' || c == ':' { '_' } else { c })
             .collect();
         PathBuf::from("rejects").join(school).join(format!("{flat}.rejects"))
+    }
+}
+
+/// The schools in a dataset (its `school=` folders), sorted.
+pub fn schools(root: &Path) -> Result<Vec<String>> {
+    let events = root.join("events");
+    let entries =
+        fs::read_dir(&events).with_context(|| format!("no events in {} (nothing ingested yet?)", root.display()))?;
+    let mut schools: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .filter_map(|e| e.file_name().to_string_lossy().strip_prefix("school=").map(str::to_string))
+        .collect();
+    schools.sort();
+    Ok(schools)
+}
+
+/// The first and last date partition of the given schools, `None` when they have none.
+pub fn date_range(root: &Path, schools: &[String]) -> Result<Option<(chrono::NaiveDate, chrono::NaiveDate)>> {
+    let mut range: Option<(chrono::NaiveDate, chrono::NaiveDate)> = None;
+    for school in schools {
+        let dir = root.join("events").join(format!("school={school}"));
+        for entry in fs::read_dir(&dir).with_context(|| format!("cannot list {}", dir.display()))? {
+            let name = entry?.file_name().to_string_lossy().to_string();
+            let Some(date) =
+                name.strip_prefix("date=").and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            else {
+                continue;
+            };
+            range = Some(match range {
+                Some((lo, hi)) => (lo.min(date), hi.max(date)),
+                None => (date, date),
+            });
+        }
+    }
+    Ok(range)
+}
+
+/// A school's settings (hours, thresholds, severities) from the profile copy ingest keeps in the
+/// dataset; the defaults when there is none.
+pub fn school_settings(root: &Path, school: &str) -> Result<crate::config::Profile> {
+    let path = root.join(Dataset::profile_path(school));
+    match fs::read_to_string(&path) {
+        Ok(text) => crate::config::Profile::settings_from_toml(&text)
+            .with_context(|| format!("bad profile copy {}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => crate::config::Profile::with_defaults(school),
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
     }
 }
 

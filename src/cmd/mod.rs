@@ -1,6 +1,8 @@
 //! One module per subcommand, plus what they share: exit codes and one-line error messages.
 
 pub mod demo;
+pub mod evidence;
+pub mod findings;
 pub mod formats;
 pub mod generate;
 pub mod ingest;

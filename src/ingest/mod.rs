@@ -10,7 +10,7 @@ pub mod source;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use indicatif::ProgressBar;
 use rayon::prelude::*;
 
@@ -110,6 +110,9 @@ pub fn ingest(
     }
     partitions.finish()?;
     if reports.iter().any(|r| r.outcome == Outcome::Ingested) {
+        let settings = staging.path(&Dataset::profile_path(&school_id))?;
+        std::fs::write(&settings, &pool.school.profile.source_text)
+            .with_context(|| format!("cannot write {}", settings.display()))?;
         staging.commit(&manifest, data.root())?;
     } else {
         staging.abandon()?;

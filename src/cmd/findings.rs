@@ -1,0 +1,73 @@
+//! `filterwatch spikes | out-of-hours | repeats`: one detection over the dataset, printed as a
+//! table (on a terminal), CSV or JSON.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use chrono::NaiveDate;
+
+use super::{one_line, ConfigError};
+use crate::config::Profile;
+use crate::detect::{out_of_hours, repeats, spikes, Scope};
+use crate::report::findings::{write, OutputFormat};
+
+/// Which detection to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detection {
+    /// Blocked-site spikes.
+    Spikes,
+    /// Out-of-hours staff sessions.
+    OutOfHours,
+    /// Repeated pupil attempts.
+    Repeats,
+}
+
+/// Arguments shared by the three detection commands.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The dataset folder.
+    #[arg(long, value_name = "DIR")]
+    pub data: PathBuf,
+    /// Only this school (default: every school in the dataset).
+    #[arg(long, value_name = "ID")]
+    pub school: Option<String>,
+    /// First school-local date, inclusive (default: the first in the dataset).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub from: Option<NaiveDate>,
+    /// Last school-local date, exclusive (default: the day after the last in the dataset).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub to: Option<NaiveDate>,
+    /// Output format (default: table on a terminal, JSON otherwise).
+    #[arg(long, value_enum)]
+    pub format: Option<OutputFormat>,
+    /// A school profile whose hours, thresholds and severities replace the copy in the dataset.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+impl Args {
+    /// The detection scope these arguments describe.
+    pub fn scope(&self) -> Result<Scope> {
+        let config = match &self.config {
+            Some(path) => Some(Profile::load(path).map_err(|e| ConfigError(one_line(&e)))?),
+            None => None,
+        };
+        Scope::new(&self.data, self.school.as_deref(), self.from, self.to, config)
+    }
+}
+
+/// Runs one detection and prints its findings on stdout.
+pub fn run(detection: Detection, args: Args) -> Result<ExitCode> {
+    let scope = args.scope()?;
+    let format =
+        args.format.unwrap_or(if std::io::stdout().is_terminal() { OutputFormat::Table } else { OutputFormat::Json });
+    let mut out = std::io::stdout().lock();
+    match detection {
+        Detection::Spikes => write(&spikes::detect(&scope)?, format, &mut out)?,
+        Detection::OutOfHours => write(&out_of_hours::detect(&scope)?, format, &mut out)?,
+        Detection::Repeats => write(&repeats::detect(&scope)?, format, &mut out)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,148 @@
+//! The three questions a coordinator and DSL ask of the logs every week, answered from the
+//! dataset: blocked-site spikes, out-of-hours staff use and repeated pupil attempts. Each runs
+//! the portable SQL in `queries/` and does in Rust only what SQL cannot say portably (noted in
+//! each module). Every finding carries the source file and line of its rows.
+
+pub mod out_of_hours;
+pub mod repeats;
+pub mod severity;
+pub mod spikes;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono_tz::Tz;
+use serde::Serialize;
+
+use crate::config::Profile;
+use crate::queries::{columns, Param, Params};
+use crate::store;
+
+/// What the detections look at: which schools and which school-local dates.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    /// The dataset folder.
+    pub data: PathBuf,
+    /// Schools with their settings (from the profile copy in the dataset, or `--config`).
+    pub schools: Vec<Profile>,
+    /// First school-local date (inclusive).
+    pub from: NaiveDate,
+    /// Last school-local date (exclusive).
+    pub to: NaiveDate,
+}
+
+impl Scope {
+    /// The scope for a dataset: the given school (or every school in it) and dates (default: all
+    /// the dates it holds). `config` replaces the settings kept in the dataset.
+    pub fn new(
+        data: &Path,
+        school: Option<&str>,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+        config: Option<Profile>,
+    ) -> Result<Scope> {
+        let all = store::schools(data)?;
+        let ids: Vec<String> = match school.or(config.as_ref().map(|p| p.id.as_str())) {
+            Some(id) if all.iter().any(|s| s == id) => vec![id.to_string()],
+            Some(id) => bail!("no school {id:?} in {} (it has: {})", data.display(), all.join(", ")),
+            None => all,
+        };
+        let mut schools = Vec::with_capacity(ids.len());
+        for id in &ids {
+            schools.push(match &config {
+                Some(profile) if &profile.id == id => profile.clone(),
+                _ => store::school_settings(data, id)?,
+            });
+        }
+        let (first, last) = store::date_range(data, &ids)?.context("the dataset has no dates yet")?;
+        let from = from.unwrap_or(first);
+        let to = to.unwrap_or(last + chrono::Days::new(1));
+        if to <= from {
+            bail!("--to {to} is not after --from {from}");
+        }
+        Ok(Scope { data: data.to_path_buf(), schools, from, to })
+    }
+
+    /// Parameters every query takes: the date range and school list.
+    pub fn params(&self, from: NaiveDate, to: NaiveDate) -> Params {
+        [
+            ("from", Param::Date(from)),
+            ("to", Param::Date(to)),
+            ("schools", Param::TextList(self.schools.iter().map(|p| p.id.clone()).collect())),
+        ]
+        .into_iter()
+        .collect()
+    }
+
+    /// The settings of one school in scope.
+    pub fn school(&self, id: &str) -> Option<&Profile> {
+        self.schools.iter().find(|p| p.id == id)
+    }
+}
+
+/// Where a finding's row came from: the raw log line a DSL can be shown.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct Evidence {
+    /// The raw file, as given to ingest.
+    pub file: String,
+    /// 1-based line number.
+    pub line: u64,
+}
+
+/// A count of something (a domain, a category) within a finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    /// What was counted.
+    pub name: String,
+    /// How many requests.
+    pub count: u64,
+}
+
+/// The most frequent values, most first (ties by name), at most `limit`.
+pub fn top<'a>(values: impl IntoIterator<Item = &'a str>, limit: usize) -> Vec<Tally> {
+    let mut counts: HashMap<&str, u64> = HashMap::new();
+    for v in values {
+        *counts.entry(v).or_default() += 1;
+    }
+    let mut tallies: Vec<Tally> =
+        counts.into_iter().map(|(name, count)| Tally { name: name.to_string(), count }).collect();
+    tallies.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+    tallies.truncate(limit);
+    tallies
+}
+
+/// A stable id for a finding: kind, school, local start date and a hash of what makes it unique,
+/// so that `evidence` can find it again by re-running one day's detection.
+pub fn finding_id(kind: &str, school: &str, local_date: NaiveDate, key: &str) -> String {
+    // FNV-1a: stable across runs and platforms, unlike std's randomly seeded hasher.
+    let hash = key.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    format!("{kind}-{school}-{}-{:08x}", local_date.format("%Y%m%d"), hash as u32)
+}
+
+/// Reads `source_file`/`source_line` columns into evidence references.
+pub fn evidence_of(df: &polars::prelude::DataFrame) -> Result<Vec<Evidence>> {
+    let files = columns::text(df, "source_file")?;
+    let lines = columns::int(df, "source_line")?;
+    Ok(files
+        .into_iter()
+        .zip(lines)
+        .map(|(f, l)| Evidence { file: f.unwrap_or_default(), line: l.unwrap_or(0) as u64 })
+        .collect())
+}
+
+/// A UTC instant from microseconds.
+pub fn utc(micros: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_micros(micros).unwrap_or_default()
+}
+
+/// The school-local wall-clock text of an instant (`2026-10-21 10:05`), for people.
+pub fn local_text(time: DateTime<Utc>, tz: Tz) -> String {
+    tz.from_utc_datetime(&time.naive_utc()).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// The school-local date of an instant.
+pub fn local_date(time: DateTime<Utc>, tz: Tz) -> NaiveDate {
+    tz.from_utc_datetime(&time.naive_utc()).date_naive()
+}
