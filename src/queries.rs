@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use anyhow::{anyhow, Context, Result};
 use chrono::NaiveDate;
-use polars::prelude::{DataFrame, DataType, LazyFrame, Series};
+use polars::prelude::{DataFrame, DataType, Engine, LazyFrame, Series};
 use polars::sql::SQLContext;
 
 /// One SQL file from `queries/`.
@@ -108,7 +108,13 @@ impl Query {
         let sql = self.bind(params)?;
         let mut context = SQLContext::new();
         context.register("events", events);
-        context.execute(&sql).and_then(|frame| frame.collect()).with_context(|| format!("query {} failed", self.name))
+        // The streaming engine scans the partitions in batches, so memory follows the result rather
+        // than the dataset. A SELECT has one sink, so the result is always a single frame.
+        context
+            .execute(&sql)
+            .and_then(|frame| frame.collect_with_engine(Engine::Streaming))
+            .map(|result| result.unwrap_single())
+            .with_context(|| format!("query {} failed", self.name))
     }
 }
 

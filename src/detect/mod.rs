@@ -82,6 +82,29 @@ impl Scope {
     }
 }
 
+/// Runs a row-level detection a week at a time, so memory follows a week of one school's rows
+/// rather than the whole dataset. Each window reaches a day beyond the week on both sides, so a
+/// finding that crosses midnight is seen whole, and is kept only by the week it starts in.
+pub fn week_by_week<T>(
+    scope: &Scope,
+    profile: &Profile,
+    mut detect_window: impl FnMut(NaiveDate, NaiveDate) -> Result<Vec<T>>,
+    start_of: impl Fn(&T) -> DateTime<Utc>,
+) -> Result<Vec<T>> {
+    let mut found = Vec::new();
+    let mut week_start = scope.from;
+    while week_start < scope.to {
+        let week_end = (week_start + chrono::Days::new(7)).min(scope.to);
+        let window = detect_window(week_start - chrono::Days::new(1), week_end + chrono::Days::new(1))?;
+        found.extend(window.into_iter().filter(|f| {
+            let day = local_date(start_of(f), profile.timezone);
+            week_start <= day && day < week_end
+        }));
+        week_start = week_end;
+    }
+    Ok(found)
+}
+
 /// Where a finding's row came from: the raw log line a DSL can be shown.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct Evidence {

@@ -12,7 +12,7 @@ use anyhow::Result;
 use chrono::{DateTime, Datelike, Days, NaiveDate, TimeZone, Timelike, Utc};
 use serde::Serialize;
 
-use super::{finding_id, local_date, local_text, top, utc, Evidence, Scope, Tally};
+use super::{finding_id, local_date, local_text, top, utc, week_by_week, Evidence, Scope, Tally};
 use crate::config::Profile;
 use crate::queries::{columns, Param, STAFF_OUT_OF_HOURS};
 use crate::store;
@@ -68,36 +68,43 @@ struct Request {
 pub fn detect(scope: &Scope) -> Result<Vec<OutOfHours>> {
     let mut sessions = Vec::new();
     for profile in &scope.schools {
-        let requests = out_of_hours_requests(scope, profile)?;
-        let gap = i64::from(profile.detect.session_gap_minutes) * 60_000_000;
-        let mut start = 0;
-        for i in 1..=requests.len() {
-            let ends = i == requests.len()
-                || requests[i].user != requests[i - 1].user
-                || requests[i].ts - requests[i - 1].ts > gap;
-            if ends {
-                let session = &requests[start..i];
-                if session.len() >= profile.detect.out_of_hours_min_requests as usize {
-                    sessions.push(build(profile, session));
-                }
-                start = i;
-            }
-        }
+        let window = |from, to| Ok(sessions_in(&out_of_hours_requests(scope, profile, from, to)?, profile));
+        sessions.extend(week_by_week(scope, profile, window, |s| s.start)?);
     }
     sessions.sort_by(|a, b| b.requests.cmp(&a.requests).then_with(|| a.start.cmp(&b.start)));
     Ok(sessions)
 }
 
-fn out_of_hours_requests(scope: &Scope, profile: &Profile) -> Result<Vec<Request>> {
+/// Splits one school's out-of-hours requests (sorted by user, then time) into sessions.
+fn sessions_in(requests: &[Request], profile: &Profile) -> Vec<OutOfHours> {
+    let gap = i64::from(profile.detect.session_gap_minutes) * 60_000_000;
+    let mut sessions = Vec::new();
+    let mut start = 0;
+    for i in 1..=requests.len() {
+        let ends = i == requests.len()
+            || requests[i].user != requests[i - 1].user
+            || requests[i].ts - requests[i - 1].ts > gap;
+        if ends {
+            let session = &requests[start..i];
+            if session.len() >= profile.detect.out_of_hours_min_requests as usize {
+                sessions.push(build(profile, session));
+            }
+            start = i;
+        }
+    }
+    sessions
+}
+
+fn out_of_hours_requests(scope: &Scope, profile: &Profile, from: NaiveDate, to: NaiveDate) -> Result<Vec<Request>> {
     let hours = &profile.hours;
     let minute = |t: chrono::NaiveTime| i64::from(t.hour() * 60 + t.minute());
-    let mut params = scope.params(scope.from, scope.to);
+    let mut params = scope.params(from, to);
     params.insert("school", Param::Text(profile.id.clone()));
     params.insert(
         "school_weekdays",
         Param::IntList(hours.school_days.iter().map(|d| i64::from(d.number_from_monday())).collect()),
     );
-    params.insert("holiday_dates", Param::DateList(holiday_dates(profile, scope.from, scope.to)));
+    params.insert("holiday_dates", Param::DateList(holiday_dates(profile, from, to)));
     params.insert("staff_start_minute", Param::Int(minute(hours.staff_start)));
     params.insert("staff_end_minute", Param::Int(minute(hours.staff_end)));
     let df = STAFF_OUT_OF_HOURS.run(store::scan_events(&scope.data)?, &params)?;

@@ -11,11 +11,11 @@
 use std::collections::BTreeMap;
 
 use anyhow::Result;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use super::severity::{search_topic, severity_of, Severity};
-use super::{finding_id, local_date, local_text, top, utc, Evidence, Scope, Tally};
+use super::{finding_id, local_date, local_text, top, utc, week_by_week, Evidence, Scope, Tally};
 use crate::config::Profile;
 use crate::queries::{columns, Param, PUPIL_BLOCKED};
 use crate::store;
@@ -70,15 +70,20 @@ struct Attempt {
 pub fn detect(scope: &Scope) -> Result<Vec<Repeat>> {
     let mut found = Vec::new();
     for profile in &scope.schools {
-        for ((user, category), attempts) in attempts_by_pupil_and_category(scope, profile)? {
-            let severity = severity_of(&category, &profile.severity);
-            if severity == Severity::Ignored {
-                continue;
+        let window = |from, to| {
+            let mut repeats = Vec::new();
+            for ((user, category), attempts) in attempts_by_pupil_and_category(scope, profile, from, to)? {
+                let severity = severity_of(&category, &profile.severity);
+                if severity == Severity::Ignored {
+                    continue;
+                }
+                for burst in bursts(&attempts, profile) {
+                    repeats.push(build(profile, &user, &category, severity, burst));
+                }
             }
-            for burst in bursts(&attempts, profile) {
-                found.push(build(profile, &user, &category, severity, burst));
-            }
-        }
+            Ok(repeats)
+        };
+        found.extend(week_by_week(scope, profile, window, |r| r.start)?);
     }
     found.sort_by(|a, b| a.severity.cmp(&b.severity).then(b.attempts.cmp(&a.attempts)).then(a.start.cmp(&b.start)));
     Ok(found)
@@ -88,8 +93,10 @@ pub fn detect(scope: &Scope) -> Result<Vec<Repeat>> {
 fn attempts_by_pupil_and_category(
     scope: &Scope,
     profile: &Profile,
+    from: NaiveDate,
+    to: NaiveDate,
 ) -> Result<BTreeMap<(String, String), Vec<Attempt>>> {
-    let mut params = scope.params(scope.from, scope.to);
+    let mut params = scope.params(from, to);
     params.insert("school", Param::Text(profile.id.clone()));
     let df = PUPIL_BLOCKED.run(store::scan_events(&scope.data)?, &params)?;
     let users = columns::text(&df, "user")?;
