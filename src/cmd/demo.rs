@@ -1,9 +1,15 @@
-//! `filterwatch demo`: generates a realistic school week, ingests it, and says what it made.
+//! `filterwatch demo`: generates a realistic school week, ingests it, runs the detections and
+//! says what it made and found.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use std::io::Write;
+
 use anyhow::Result;
+
+use crate::detect::{out_of_hours, repeats, spikes, Scope};
+use crate::report::findings::{write, OutputFormat};
 
 /// Arguments of `filterwatch demo`.
 #[derive(Debug, clap::Args)]
@@ -38,6 +44,16 @@ pub fn run(args: Args) -> Result<ExitCode> {
         quiet: false,
     })?;
     println!("Dataset: {}", data.join("events").display());
+    let scope = Scope::new(&data, None, None, None, None)?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "\nSpikes (filterwatch spikes --data {}):", data.display())?;
+    write(&spikes::detect(&scope)?, OutputFormat::Table, &mut out)?;
+    writeln!(out, "\nStaff out of hours (filterwatch out-of-hours --data {}):", data.display())?;
+    write(&out_of_hours::detect(&scope)?, OutputFormat::Table, &mut out)?;
+    writeln!(out, "\nRepeated pupil attempts (filterwatch repeats --data {}):", data.display())?;
+    write(&repeats::detect(&scope)?, OutputFormat::Table, &mut out)?;
+    drop(out);
+    println!();
     println!("Planted for the detections to find:");
     for planted in &week.planted {
         println!("  - [{}] {}", planted.kind, planted.description);
