@@ -36,8 +36,33 @@ pub const STAFF_OUT_OF_HOURS: Query = query!("staff_out_of_hours");
 /// Every blocked request by a pupil.
 pub const PUPIL_BLOCKED: Query = query!("pupil_blocked");
 
+/// The week in numbers.
+pub const WEEK_TOTALS: Query = query!("week_totals");
+/// Blocked requests per day and category.
+pub const BLOCKED_BY_DAY_CATEGORY: Query = query!("blocked_by_day_category");
+/// Requests and blocks per day, hour and subject.
+pub const HOURLY_ACTIVITY: Query = query!("hourly_activity");
+/// The most blocked domains.
+pub const TOP_BLOCKED_DOMAINS: Query = query!("top_blocked_domains");
+/// Blocked searches with who and when.
+pub const BLOCKED_SEARCHES: Query = query!("blocked_searches");
+/// Requests and blocks by role and year group.
+pub const BY_ROLE: Query = query!("by_role");
+
 /// Every query, for tools that run them all (the Spark comparison).
-pub const ALL: [Query; 5] = [BLOCKED_HOURLY, OBSERVED_DAYS, SPIKE_ROWS, STAFF_OUT_OF_HOURS, PUPIL_BLOCKED];
+pub const ALL: [Query; 11] = [
+    BLOCKED_HOURLY,
+    OBSERVED_DAYS,
+    SPIKE_ROWS,
+    STAFF_OUT_OF_HOURS,
+    PUPIL_BLOCKED,
+    WEEK_TOTALS,
+    BLOCKED_BY_DAY_CATEGORY,
+    HOURLY_ACTIVITY,
+    TOP_BLOCKED_DOMAINS,
+    BLOCKED_SEARCHES,
+    BY_ROLE,
+];
 
 /// A parameter value, written into the SQL as a literal.
 #[derive(Debug, Clone, PartialEq)]

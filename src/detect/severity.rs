@@ -68,7 +68,17 @@ pub fn severity_of(category: &str, tiers: &Severities) -> Severity {
 const SEARCH_TOPICS: &[(&str, &[&str])] = &[
     (
         "selfharm",
-        &["self harm", "selfharm", "suicide", "kill myself", "cutting myself", "want to die", "end my life", "pro ana"],
+        &[
+            "self harm",
+            "selfharm",
+            "suicide",
+            "kill myself",
+            "cutting myself",
+            "hide cuts",
+            "want to die",
+            "end my life",
+            "pro ana",
+        ],
     ),
     ("proxy", &["proxy", "vpn", "unblock", "unblocked", "bypass", "tor browser", "hide history"]),
     ("adult", &["porn", "nude", "nudes", "sex", "xxx", "onlyfans"]),

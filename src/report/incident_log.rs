@@ -1,0 +1,206 @@
+//! The two CSVs that go with the weekly report: `findings.csv` (every finding, one row each) and
+//! `incident-log.csv` in the columns a school's e-safety incident log keeps, with the action taken
+//! left blank for staff to fill in.
+
+use anyhow::Result;
+
+use crate::config::Profile;
+use crate::detect::out_of_hours::OutOfHours;
+use crate::detect::repeats::Repeat;
+use crate::detect::spikes::Spike;
+use crate::detect::Tally;
+
+fn names(tallies: &[Tally]) -> String {
+    tallies.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join("; ")
+}
+
+/// Every finding as one CSV row.
+pub fn findings_csv(spikes: &[Spike], sessions: &[OutOfHours], repeats: &[Repeat]) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "kind",
+        "id",
+        "school",
+        "user",
+        "subject",
+        "severity",
+        "start_utc",
+        "end_utc",
+        "local_start",
+        "count",
+        "baseline",
+        "score",
+        "domains",
+        "search_terms",
+        "devices",
+        "evidence_lines",
+    ])?;
+    let rfc = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    for r in repeats {
+        w.write_record([
+            "repeat",
+            &r.id,
+            &r.school,
+            &r.user,
+            &r.category,
+            r.severity.as_str(),
+            &rfc(r.start),
+            &rfc(r.end),
+            &r.local_start,
+            &r.attempts.to_string(),
+            "",
+            "",
+            &names(&r.domains),
+            &r.search_terms.join("; "),
+            &r.devices.join("; "),
+            &r.evidence.len().to_string(),
+        ])?;
+    }
+    for s in sessions {
+        w.write_record([
+            "out-of-hours",
+            &s.id,
+            &s.school,
+            &s.user,
+            &names(&s.top_categories),
+            "",
+            &rfc(s.start),
+            &rfc(s.end),
+            &s.local_start,
+            &s.requests.to_string(),
+            "",
+            "",
+            &names(&s.top_domains),
+            "",
+            &s.devices.join("; "),
+            &s.evidence.len().to_string(),
+        ])?;
+    }
+    for s in spikes {
+        let subject = s.category.clone().or_else(|| s.domain.clone()).unwrap_or_default();
+        w.write_record([
+            "spike",
+            &s.id,
+            &s.school,
+            "",
+            &subject,
+            s.severity.as_str(),
+            &rfc(s.start),
+            &rfc(s.end),
+            &s.local_start,
+            &s.count.to_string(),
+            &format!("{:.1}", s.baseline),
+            &format!("{:.1}", s.score),
+            &names(&s.top_domains),
+            "",
+            "",
+            &s.evidence.len().to_string(),
+        ])?;
+    }
+    Ok(w.into_inner()?)
+}
+
+/// The findings about people, in incident-log columns (school-local date and time).
+pub fn incident_log_csv(
+    profile: &Profile,
+    spikes: &[Spike],
+    sessions: &[OutOfHours],
+    repeats: &[Repeat],
+) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "date",
+        "time",
+        "user",
+        "role",
+        "year_group",
+        "device_or_ip",
+        "category",
+        "severity",
+        "what_happened",
+        "evidence_reference",
+        "action_taken",
+        "recorded_by",
+    ])?;
+    let date = |t: chrono::DateTime<chrono::Utc>| t.with_timezone(&profile.timezone).format("%Y-%m-%d").to_string();
+    let time = |t: chrono::DateTime<chrono::Utc>| t.with_timezone(&profile.timezone).format("%H:%M").to_string();
+    let evidence = |id: &str| format!("{id} (filterwatch evidence --data DATA {id})");
+    for r in repeats {
+        let what = format!(
+            "{} blocked attempts in {} minutes to reach {} sites ({}){}",
+            r.attempts,
+            (r.end - r.start).num_minutes().max(1),
+            r.category,
+            names(&r.domains),
+            if r.search_terms.is_empty() {
+                String::new()
+            } else {
+                format!("; searched for: {}", r.search_terms.join("; "))
+            }
+        );
+        w.write_record([
+            &date(r.start),
+            &time(r.start),
+            &r.user,
+            "pupil",
+            &r.year_group.map(|y| y.to_string()).unwrap_or_default(),
+            &r.devices.join("; "),
+            &r.category,
+            r.severity.as_str(),
+            &what,
+            &evidence(&r.id),
+            "",
+            "",
+        ])?;
+    }
+    for s in sessions {
+        let what = format!(
+            "internet use out of hours ({}) for {} minutes: {} requests, {} blocked; mostly {}",
+            s.when,
+            (s.end - s.start).num_minutes().max(1),
+            s.requests,
+            s.blocked,
+            names(&s.top_categories)
+        );
+        let category = s.top_categories.first().map(|t| t.name.clone()).unwrap_or_default();
+        w.write_record([
+            &date(s.start),
+            &time(s.start),
+            &s.user,
+            "staff",
+            "",
+            &s.devices.join("; "),
+            &category,
+            "",
+            &what,
+            &evidence(&s.id),
+            "",
+            "",
+        ])?;
+    }
+    for s in spikes {
+        let subject = s.category.clone().or_else(|| s.domain.clone()).unwrap_or_default();
+        let what = format!(
+            "spike: {} blocked {subject} requests against about {:.0} usually, {} people, mostly {}",
+            s.count,
+            s.baseline,
+            s.users,
+            names(&s.top_domains)
+        );
+        w.write_record([
+            &date(s.start),
+            &time(s.start),
+            "(several)",
+            "",
+            "",
+            "",
+            &subject,
+            s.severity.as_str(),
+            &what,
+            &evidence(&s.id),
+            "",
+            "",
+        ])?;
+    }
+    Ok(w.into_inner()?)
+}
