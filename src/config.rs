@@ -10,6 +10,12 @@ use chrono::{NaiveDate, NaiveTime, Weekday};
 use chrono_tz::Tz;
 use serde::Deserialize;
 
+/// An error in what the user gave (profile, flags), as opposed to a failure while working: the
+/// commands exit with code 2 for it.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
 /// A loaded, validated school profile. Relative paths are resolved against the profile's folder.
 #[derive(Debug, Clone)]
 pub struct Profile {
@@ -35,6 +41,9 @@ pub struct Profile {
     pub squid_logformat: Option<String>,
     /// Column mapping for CSV exports.
     pub csv: Option<CsvMapping>,
+    /// Days of data to keep; `nightly` deletes older date partitions, rejects and alerts.
+    /// Absent: keep everything.
+    pub retention_days: Option<u32>,
     /// Detection thresholds.
     pub detect: DetectSettings,
     /// Category severity tiers.
@@ -303,6 +312,7 @@ struct RawProfile {
     format: Option<String>,
     squid_logformat: Option<String>,
     csv: Option<CsvMapping>,
+    retention_days: Option<u32>,
     #[serde(default)]
     detect: DetectSettings,
     #[serde(default)]
@@ -407,6 +417,7 @@ impl Profile {
             format: raw.format,
             squid_logformat: raw.squid_logformat,
             csv: raw.csv,
+            retention_days: raw.retention_days,
             detect: raw.detect,
             severity: raw.severity,
             base_dir: base_dir.to_path_buf(),

@@ -9,6 +9,7 @@ pub mod enrich;
 pub mod event;
 pub mod formats;
 pub mod ingest;
+pub mod nightly;
 pub mod queries;
 pub mod report;
 pub mod store;

@@ -23,6 +23,12 @@ enum Command {
     OutOfHours(cmd::findings::Args),
     /// Pupils repeatedly trying blocked sites, by severity.
     Repeats(cmd::findings::Args),
+    /// The coordinator's weekly PDF, charts and incident-log CSV for one school.
+    Report(cmd::report::Args),
+    /// The cron job: ingest what is new, detect, alert, weekly report on Mondays, retention.
+    Nightly(cmd::nightly::Args),
+    /// Delete data past retention (whole days), recording what was removed.
+    Prune(cmd::prune::Args),
     /// The raw log lines behind one finding.
     Evidence(cmd::evidence::Args),
     /// List the log formats filterwatch reads.
@@ -41,6 +47,9 @@ fn main() -> ExitCode {
         Command::OutOfHours(args) => cmd::findings::run(cmd::findings::Detection::OutOfHours, args),
         Command::Repeats(args) => cmd::findings::run(cmd::findings::Detection::Repeats, args),
         Command::Evidence(args) => cmd::evidence::run(args),
+        Command::Report(args) => cmd::report::run(args),
+        Command::Nightly(args) => cmd::nightly::run(args),
+        Command::Prune(args) => cmd::prune::run(args),
         Command::Formats => cmd::formats::run(),
         Command::Demo(args) => cmd::demo::run(args),
         Command::Generate(args) => cmd::generate::run(args),

@@ -198,6 +198,89 @@ pub fn scan_events(root: &Path) -> Result<polars::prelude::LazyFrame> {
         .with_context(|| format!("cannot read the events in {}", root.display()))
 }
 
+/// What `prune` removed.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Pruned {
+    /// When (RFC 3339).
+    pub at: String,
+    /// The school.
+    pub school: String,
+    /// Data before this school-local date was removed.
+    pub before: String,
+    /// Date partitions removed.
+    pub partitions: Vec<String>,
+    /// Alert files removed.
+    pub alerts: Vec<String>,
+    /// Rejects files removed (last written before the cut-off).
+    pub rejects: Vec<String>,
+}
+
+impl Dataset {
+    /// Deletes a school's date partitions, alerts and rejects from before `before` (school-local
+    /// date) and appends what was removed to `DATA/prune.log` (one JSON object a line). The
+    /// manifest keeps its entries, so old log files still on disk are not ingested again.
+    pub fn prune(&self, school: &str, before: chrono::NaiveDate) -> Result<Pruned> {
+        let mut pruned = Pruned {
+            at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            school: school.to_string(),
+            before: before.to_string(),
+            ..Pruned::default()
+        };
+        let dated = |name: &str, prefix: &str, suffix: &str| {
+            name.strip_prefix(prefix)
+                .and_then(|n| n.strip_suffix(suffix))
+                .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                .is_some_and(|d| d < before)
+        };
+        let school_dir = self.events_dir().join(format!("school={school}"));
+        for name in entry_names(&school_dir)? {
+            if dated(&name, "date=", "") {
+                fs::remove_dir_all(school_dir.join(&name)).with_context(|| format!("cannot remove {name}"))?;
+                pruned.partitions.push(name);
+            }
+        }
+        let alerts_dir = self.root.join("alerts");
+        for name in entry_names(&alerts_dir)? {
+            if dated(&name, "", ".json") {
+                fs::remove_file(alerts_dir.join(&name)).with_context(|| format!("cannot remove {name}"))?;
+                pruned.alerts.push(name);
+            }
+        }
+        let rejects_dir = self.root.join("rejects").join(school);
+        let cutoff = before.and_hms_opt(0, 0, 0).expect("midnight").and_utc();
+        for name in entry_names(&rejects_dir)? {
+            let path = rejects_dir.join(&name);
+            let modified: chrono::DateTime<chrono::Utc> = fs::metadata(&path)?.modified()?.into();
+            if modified < cutoff {
+                fs::remove_file(&path).with_context(|| format!("cannot remove {}", path.display()))?;
+                pruned.rejects.push(name);
+            }
+        }
+        let log = self.root.join("prune.log");
+        let mut file = File::options()
+            .create(true)
+            .append(true)
+            .open(&log)
+            .with_context(|| format!("cannot open {}", log.display()))?;
+        writeln!(file, "{}", serde_json::to_string(&pruned)?)
+            .with_context(|| format!("cannot write {}", log.display()))?;
+        Ok(pruned)
+    }
+}
+
+/// The names in a folder, sorted; none when it does not exist.
+fn entry_names(dir: &Path) -> Result<Vec<String>> {
+    let entries = match fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e).with_context(|| format!("cannot list {}", dir.display())),
+    };
+    let mut names: Vec<String> =
+        entries.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().to_string()).collect();
+    names.sort();
+    Ok(names)
+}
+
 /// A change being prepared; nothing in it is visible until [`Staging::commit`].
 #[derive(Debug)]
 pub struct Staging {

@@ -6,16 +6,16 @@ pub mod findings;
 pub mod formats;
 pub mod generate;
 pub mod ingest;
+pub mod nightly;
+pub mod prune;
+pub mod report;
 
 /// Exit code: the job failed (a file could not be read, a write failed).
 pub const EXIT_FAILED: u8 = 1;
 /// Exit code: bad usage or a bad profile (clap also uses 2 for usage errors).
 pub const EXIT_BAD_CONFIG: u8 = 2;
 
-/// An error in what the user gave us (profile, flags), as opposed to a failure while working.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct ConfigError(pub String);
+pub use crate::config::ConfigError;
 
 /// The error and its causes on one line, for cron mail and terminals alike.
 pub fn one_line(error: &anyhow::Error) -> String {

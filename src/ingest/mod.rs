@@ -4,6 +4,7 @@
 //! is published atomically at the end.
 
 pub mod parse;
+pub mod paths;
 pub mod sink;
 pub mod source;
 

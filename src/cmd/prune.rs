@@ -1,0 +1,73 @@
+//! `filterwatch prune --data DATA --older-than 365d`: retention by hand (nightly applies the
+//! profile's `retention_days` itself). Deletes whole date partitions, alerts and rejects past
+//! retention and records what it removed in `DATA/prune.log`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use chrono::Days;
+
+use super::ConfigError;
+use crate::store::{self, Dataset};
+
+/// Arguments of `filterwatch prune`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The dataset folder.
+    #[arg(long, value_name = "DIR")]
+    pub data: PathBuf,
+    /// Keep this much: `365d`, `52w` or a number of days.
+    #[arg(long, value_name = "AGE")]
+    pub older_than: String,
+    /// Only this school (default: every school).
+    #[arg(long, value_name = "ID")]
+    pub school: Option<String>,
+}
+
+/// Parses `365d`, `52w` or `365` into days.
+pub fn parse_age(text: &str) -> Option<u64> {
+    let text = text.trim();
+    match text.chars().last()? {
+        'd' => text[..text.len() - 1].parse().ok(),
+        'w' => text[..text.len() - 1].parse::<u64>().ok().map(|w| w * 7),
+        _ => text.parse().ok(),
+    }
+}
+
+/// Prunes and prints one line per school that lost anything.
+pub fn run(args: Args) -> Result<ExitCode> {
+    let days = parse_age(&args.older_than)
+        .ok_or_else(|| ConfigError(format!("--older-than {:?} is not an age like 365d or 52w", args.older_than)))?;
+    let data = Dataset::open(&args.data)?;
+    let schools = match &args.school {
+        Some(id) => vec![id.clone()],
+        None => store::schools(&args.data)?,
+    };
+    let before = chrono::Utc::now().date_naive() - Days::new(days);
+    for school in schools {
+        let pruned = data.prune(&school, before)?;
+        if !(pruned.partitions.is_empty() && pruned.alerts.is_empty() && pruned.rejects.is_empty()) {
+            println!(
+                "{school}: removed {} day(s) of events, {} alert file(s), {} rejects file(s) from before {before}",
+                pruned.partitions.len(),
+                pruned.alerts.len(),
+                pruned.rejects.len()
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ages() {
+        assert_eq!(parse_age("365d"), Some(365));
+        assert_eq!(parse_age("52w"), Some(364));
+        assert_eq!(parse_age("30"), Some(30));
+        assert_eq!(parse_age("a year"), None);
+    }
+}

@@ -1,0 +1,209 @@
+//! The technician's nightly job for one school: ingest whatever is new in the profile's `logs`
+//! globs, run the detections for the days since the last successful run, write
+//! `DATA/alerts/<date>.json`, the weekly report on Mondays, and apply retention. It remembers, in
+//! `DATA/state/<school>.json`, the last day it covered and which findings it has already reported,
+//! so a finding is mailed once.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use chrono::{Datelike, Days, NaiveDate, Weekday};
+use serde::{Deserialize, Serialize};
+
+use crate::config::Profile;
+use crate::detect::out_of_hours::OutOfHours;
+use crate::detect::repeats::Repeat;
+use crate::detect::severity::Severity;
+use crate::detect::spikes::Spike;
+use crate::detect::{out_of_hours, repeats, spikes, Scope};
+use crate::enrich::SchoolContext;
+use crate::ingest::{self, FileReport, IngestOptions};
+use crate::report::weekly::{write_atomically, write_weekly, Week, WeeklyFiles};
+use crate::store::{Dataset, Pruned};
+
+/// How far back the first run looks when nothing tells it otherwise.
+const FIRST_RUN_DAYS: u64 = 7;
+/// How long finding ids are remembered so they are reported once.
+const REMEMBER_DAYS: i64 = 60;
+
+/// What a nightly run remembers between runs.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct NightlyState {
+    /// The last school-local date the detections covered in full.
+    pub covered_until: Option<NaiveDate>,
+    /// Findings already reported, with the date they were first seen.
+    pub reported: Vec<(String, NaiveDate)>,
+}
+
+/// The findings of one run.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Alerts {
+    /// School id.
+    pub school: String,
+    /// School-local dates covered, `to` exclusive.
+    pub from: NaiveDate,
+    /// End of the window (exclusive).
+    pub to: NaiveDate,
+    /// Spikes.
+    pub spikes: Vec<Spike>,
+    /// Staff sessions out of hours.
+    pub out_of_hours: Vec<OutOfHours>,
+    /// Repeated pupil attempts.
+    pub repeats: Vec<Repeat>,
+}
+
+/// What one nightly run did for one school.
+pub struct NightlyOutcome {
+    /// Per-file ingest results.
+    pub files: Vec<FileReport>,
+    /// Everything the detections found in the window.
+    pub alerts: Alerts,
+    /// Lines for people: new findings that need action (empty when there is nothing to act on).
+    pub summary: Vec<String>,
+    /// The weekly report, when one was due.
+    pub weekly: Option<WeeklyFiles>,
+    /// What retention removed.
+    pub pruned: Option<Pruned>,
+}
+
+/// Runs the nightly job for one school. `today` is the school-local date of the run.
+pub fn run_school(
+    data: &Path,
+    profile: Profile,
+    options: &IngestOptions,
+    today: NaiveDate,
+    weekly: bool,
+) -> Result<NightlyOutcome> {
+    let dataset = Dataset::open(data)?;
+    let paths = crate::ingest::paths::expand_globs(&profile)?;
+    let school = Arc::new(SchoolContext::new(profile.clone())?);
+    let files = ingest::ingest(&dataset, school, &paths, options, &indicatif::ProgressBar::hidden())?;
+    let state_path = data.join("state").join(format!("{}.json", profile.id));
+    let mut state = read_state(&state_path)?;
+
+    let earliest_new = files
+        .iter()
+        .filter_map(|f| f.time_range)
+        .map(|(first, _)| crate::detect::local_date(crate::detect::utc(first), profile.timezone))
+        .min();
+    let from =
+        [state.covered_until, earliest_new].into_iter().flatten().min().unwrap_or(today - Days::new(FIRST_RUN_DAYS));
+    let to = today + Days::new(1);
+    let has_events = dataset.events_dir().join(format!("school={}", profile.id)).is_dir();
+    let alerts = if has_events {
+        let scope = Scope { data: data.to_path_buf(), schools: vec![profile.clone()], from, to };
+        Alerts {
+            school: profile.id.clone(),
+            from,
+            to,
+            spikes: spikes::detect(&scope)?,
+            out_of_hours: out_of_hours::detect(&scope)?,
+            repeats: repeats::detect(&scope)?,
+        }
+    } else {
+        Alerts { school: profile.id.clone(), from, to, ..Alerts::default() }
+    };
+    write_alerts(data, today, &alerts)?;
+    let summary = new_findings(&profile, &alerts, &mut state, today);
+
+    let weekly_files = if (weekly || today.weekday() == Weekday::Mon) && has_events {
+        let week = Week::of(today).previous();
+        let out = data.join("reports").join(format!("{}-{}", profile.id, week.label()));
+        Some(write_weekly(data, &profile, week, &out)?)
+    } else {
+        None
+    };
+    let pruned = match profile.retention_days {
+        Some(days) => Some(dataset.prune(&profile.id, today - Days::new(u64::from(days)))?),
+        None => None,
+    };
+    // Yesterday is complete; today may still grow, so the next run looks at it again.
+    state.covered_until = Some(today);
+    state.reported.retain(|(_, seen)| (today - *seen).num_days() <= REMEMBER_DAYS);
+    write_atomically(&state_path, &serde_json::to_vec_pretty(&state)?)?;
+    Ok(NightlyOutcome { files, alerts, summary, weekly: weekly_files, pruned })
+}
+
+fn read_state(path: &Path) -> Result<NightlyState> {
+    match std::fs::read(path) {
+        Ok(bytes) => serde_json::from_slice(&bytes).with_context(|| format!("damaged state file {}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(path.parent().expect("state folder"))
+                .with_context(|| format!("cannot create {}", path.display()))?;
+            Ok(NightlyState::default())
+        }
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+    }
+}
+
+/// `DATA/alerts/<date>.json`: an array of per-school alerts; this school's entry is replaced.
+fn write_alerts(data: &Path, today: NaiveDate, alerts: &Alerts) -> Result<PathBuf> {
+    let dir = data.join("alerts");
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let path = dir.join(format!("{today}.json"));
+    let mut all: Vec<serde_json::Value> = match std::fs::read(&path) {
+        Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_default(),
+        Err(_) => Vec::new(),
+    };
+    all.retain(|entry| entry["school"] != alerts.school.as_str());
+    all.push(serde_json::to_value(alerts)?);
+    write_atomically(&path, &serde_json::to_vec_pretty(&all)?)?;
+    Ok(path)
+}
+
+/// One plain line per finding that needs action and was not reported before: high-severity
+/// repeats, staff out of hours, and high-severity spikes.
+fn new_findings(profile: &Profile, alerts: &Alerts, state: &mut NightlyState, today: NaiveDate) -> Vec<String> {
+    let known: BTreeSet<String> = state.reported.iter().map(|(id, _)| id.clone()).collect();
+    let mut lines = Vec::new();
+    let mut report = |id: &str, line: String| {
+        if !known.contains(id) {
+            lines.push(format!("{line} [{id}]"));
+            state.reported.push((id.to_string(), today));
+        }
+    };
+    let local = |t: chrono::DateTime<chrono::Utc>| crate::detect::local_text(t, profile.timezone);
+    for r in alerts.repeats.iter().filter(|r| r.severity == Severity::High) {
+        let year = r.year_group.map(|y| format!("Year {y} ")).unwrap_or_default();
+        report(
+            &r.id,
+            format!(
+                "{}: {year}pupil {} made {} blocked attempts at {} sites from {}",
+                local(r.start),
+                r.user,
+                r.attempts,
+                r.category,
+                r.devices.join(", ")
+            ),
+        );
+    }
+    for s in &alerts.out_of_hours {
+        report(
+            &s.id,
+            format!(
+                "{}: staff {} used the internet out of hours ({}): {} requests, {} blocked",
+                local(s.start),
+                s.user,
+                s.when,
+                s.requests,
+                s.blocked
+            ),
+        );
+    }
+    for s in alerts.spikes.iter().filter(|s| s.severity == Severity::High) {
+        let subject = s.category.clone().or_else(|| s.domain.clone()).unwrap_or_default();
+        report(
+            &s.id,
+            format!(
+                "{}: spike of {} blocked {subject} requests (usually about {:.0}), {} people",
+                local(s.start),
+                s.count,
+                s.baseline,
+                s.users
+            ),
+        );
+    }
+    lines
+}
