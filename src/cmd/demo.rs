@@ -1,5 +1,5 @@
-//! `filterwatch demo`: generates a realistic school week, ingests it, runs the detections and
-//! says what it made and found.
+//! `filterwatch demo`: generates a realistic school week, ingests it, runs the detections, writes
+//! the weekly report, and says what it made and found.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -10,6 +10,7 @@ use anyhow::Result;
 
 use crate::detect::{out_of_hours, repeats, spikes, Scope};
 use crate::report::findings::{write, OutputFormat};
+use crate::report::weekly::{write_weekly, Week};
 
 /// Arguments of `filterwatch demo`.
 #[derive(Debug, clap::Args)]
@@ -53,6 +54,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
     writeln!(out, "\nRepeated pupil attempts (filterwatch repeats --data {}):", data.display())?;
     write(&repeats::detect(&scope)?, OutputFormat::Table, &mut out)?;
     drop(out);
+    let profile = crate::config::Profile::load(&week.profile)?;
+    let reports = args.out.join("reports");
+    let files = write_weekly(&data, &profile, Week::of(spec.monday), &reports)?;
+    println!("\nWeekly report for the DSL: {}", files.pdf.display());
+    println!("  charts (PNG and SVG) in {}, findings.csv and incident-log.csv beside it", reports.join("charts").display());
     println!();
     println!("Planted for the detections to find:");
     for planted in &week.planted {
