@@ -1,15 +1,29 @@
 //! filterwatch: the web-filter and proxy logs of UK schools turned into the monitoring their
 //! e-safety policies promise. Data flows one way: formats → enrich → ingest → store → queries → detect → report.
 
-pub mod cmd;
+//!
+//! The parsers, the profile loader and the enrichment helpers build without the `pipeline`
+//! feature (on by default), so they can be fuzzed without compiling polars, arrow and typst.
+
 pub mod config;
-pub mod demo;
-pub mod detect;
 pub mod enrich;
-pub mod event;
 pub mod formats;
+
+#[cfg(feature = "pipeline")]
+pub mod cmd;
+#[cfg(feature = "pipeline")]
+pub mod demo;
+#[cfg(feature = "pipeline")]
+pub mod detect;
+#[cfg(feature = "pipeline")]
+pub mod event;
+#[cfg(feature = "pipeline")]
 pub mod ingest;
+#[cfg(feature = "pipeline")]
 pub mod nightly;
+#[cfg(feature = "pipeline")]
 pub mod queries;
+#[cfg(feature = "pipeline")]
 pub mod report;
+#[cfg(feature = "pipeline")]
 pub mod store;

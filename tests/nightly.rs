@@ -211,3 +211,49 @@ fn retention_removes_whole_days_and_old_files_are_not_read_again() {
         Some(2)
     );
 }
+
+/// Unmounts the small file system at the end of the test, whatever happens.
+struct Mount(PathBuf);
+
+impl Drop for Mount {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_full_disk_fails_cleanly_and_the_next_run_recovers() {
+    let dir = tempfile::tempdir().unwrap();
+    let week = small_week(dir.path());
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    let mounted = Command::new("mount").args(["-t", "tmpfs", "-o", "size=200k", "tmpfs"]).arg(&data).status();
+    if !mounted.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: cannot mount a small tmpfs here (needs root)");
+        return;
+    }
+    let _mount = Mount(data.clone());
+    let run = || {
+        filterwatch(&[
+            "nightly",
+            "--config",
+            week.profile.to_str().unwrap(),
+            "--data",
+            data.to_str().unwrap(),
+            "--today",
+            "2026-10-27",
+        ])
+    };
+    let full = run();
+    assert_eq!(full.status.code(), Some(1), "a full disk fails the run");
+    let err = text(&full.stderr);
+    assert_eq!(err.lines().count(), 1, "one line: {err}");
+    assert!(err.contains("No space left"), "{err}");
+    assert!(!data.join("manifest.json").exists() && !data.join("events").exists(), "nothing half-published");
+    let grown = Command::new("mount").args(["-o", "remount,size=64m"]).arg(&data).status().unwrap();
+    assert!(grown.success());
+    let again = run();
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    assert_eq!(rows_and_duplicates(&data), (lines_in(&week.logs), 0));
+    assert!(std::fs::read_dir(data.join(".staging")).unwrap().next().is_none(), "the failed run's staging is gone");
+}

@@ -58,7 +58,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let reports = args.out.join("reports");
     let files = write_weekly(&data, &profile, Week::of(spec.monday), &reports)?;
     println!("\nWeekly report for the DSL: {}", files.pdf.display());
-    println!("  charts (PNG and SVG) in {}, findings.csv and incident-log.csv beside it", reports.join("charts").display());
+    println!(
+        "  charts (PNG and SVG) in {}, findings.csv and incident-log.csv beside it",
+        reports.join("charts").display()
+    );
     println!();
     println!("Planted for the detections to find:");
     for planted in &week.planted {

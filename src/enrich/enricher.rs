@@ -1,0 +1,156 @@
+//! The per-thread enricher: from a parsed line to an event row, with caches.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::categories::CategoryLists;
+use super::clock::SchoolClock;
+use super::{search, url, users};
+use crate::config::{Profile, Role, RosterEntry};
+use crate::event::EventRow;
+use crate::formats::Record;
+
+/// What the school knows, shared read-only by every parsing thread.
+#[derive(Debug)]
+pub struct SchoolContext {
+    /// The school profile.
+    pub profile: Profile,
+    /// The loaded category lists (empty when the profile has none).
+    pub categories: CategoryLists,
+}
+
+impl SchoolContext {
+    /// Loads the category lists the profile names.
+    pub fn new(profile: Profile) -> anyhow::Result<SchoolContext> {
+        let categories = match &profile.categories {
+            Some(dir) => CategoryLists::load(dir)?,
+            None => CategoryLists::default(),
+        };
+        Ok(SchoolContext { profile, categories })
+    }
+}
+
+/// A host's domain and list category, cached: hosts repeat far more than they vary.
+struct HostInfo {
+    domain: String,
+    category: Option<String>,
+}
+
+/// A logged username's normal form, role and year group, cached.
+struct UserInfo {
+    name: Option<String>,
+    role: Role,
+    year_group: Option<i8>,
+}
+
+/// Cache sizes past which a cache is emptied, to keep memory bounded on odd logs.
+const MAX_CACHED: usize = 200_000;
+
+/// Turns parsed records into event rows for one thread; holds that thread's caches.
+pub struct Enricher {
+    school: Arc<SchoolContext>,
+    clock: SchoolClock,
+    hosts: HashMap<String, HostInfo>,
+    users: HashMap<String, UserInfo>,
+}
+
+impl Enricher {
+    /// An enricher for one parsing thread.
+    pub fn new(school: Arc<SchoolContext>) -> Enricher {
+        let clock = SchoolClock::new(school.profile.timezone);
+        Enricher { school, clock, hosts: HashMap::new(), users: HashMap::new() }
+    }
+
+    /// Builds the event for a parsed line and hands it to `sink` with its local date
+    /// (days since 1970-01-01). Fails, with the reason for the rejects file, when the URL has
+    /// no host.
+    pub fn enrich(
+        &mut self,
+        record: &Record<'_>,
+        source_line: u64,
+        sink: &mut impl FnMut(i32, &EventRow<'_>),
+    ) -> Result<(), String> {
+        let parts =
+            url::split_url(&record.url, &record.method).ok_or_else(|| format!("no host in URL {:?}", record.url))?;
+        let ts = self.clock.to_utc_micros(record.time);
+        let local = self.clock.local_parts(ts);
+        self.cache_host(&parts.host, parts.path, record.category.is_none());
+        self.cache_user(record.user.as_deref());
+        let host_info = &self.hosts[parts.host.as_ref()];
+        let user_info = match record.user.as_deref() {
+            Some(raw) => &self.users[raw],
+            None => &NOBODY,
+        };
+        let search = search::search_terms(&parts.host, &host_info.domain, parts.path)
+            .or_else(|| record.search_terms.as_deref().map(str::to_string));
+        let row = EventRow {
+            ts,
+            local_time: local.local_micros,
+            weekday: local.weekday,
+            client_ip: &record.client_ip,
+            device: record.device.as_deref(),
+            user: user_info.name.as_deref(),
+            role: user_info.role.as_str(),
+            year_group: user_info.year_group,
+            method: &record.method,
+            host: &parts.host,
+            domain: &host_info.domain,
+            url: parts.url,
+            search_terms: search.as_deref(),
+            status: record.status,
+            action: record.action.as_str(),
+            category: record.category.as_deref().or(host_info.category.as_deref()),
+            reason: record.reason.as_deref(),
+            filter_group: record.filter_group.as_deref(),
+            bytes: record.bytes,
+            duration_ms: record.duration_ms,
+            user_agent: record.user_agent.as_deref(),
+            source_line,
+        };
+        sink(local.date_days, &row);
+        Ok(())
+    }
+
+    fn cache_host(&mut self, host: &str, path: &str, wants_category: bool) {
+        // URL lists depend on the path, so hosts that have URL entries are not cached by host.
+        if self.hosts.contains_key(host) && !(wants_category && self.school.categories.has_url_entries(host)) {
+            return;
+        }
+        if self.hosts.len() >= MAX_CACHED {
+            self.hosts.clear();
+        }
+        let domain = url::registrable_domain(host).to_string();
+        let category = self.school.categories.lookup(host, path).map(str::to_string);
+        self.hosts.insert(host.to_string(), HostInfo { domain, category });
+    }
+
+    fn cache_user(&mut self, raw: Option<&str>) {
+        let Some(raw) = raw else { return };
+        if self.users.contains_key(raw) {
+            return;
+        }
+        if self.users.len() >= MAX_CACHED {
+            self.users.clear();
+        }
+        let name = users::normalise_user(raw);
+        let (role, year_group) = match &name {
+            Some(n) => role_of(&self.school.profile, n),
+            None => (Role::Unknown, None),
+        };
+        self.users.insert(raw.to_string(), UserInfo { name, role, year_group });
+    }
+}
+
+static NOBODY: UserInfo = UserInfo { name: None, role: Role::Unknown, year_group: None };
+
+/// Role and year group of a normalised username: the roster first, then the profile's rules.
+pub fn role_of(profile: &Profile, user: &str) -> (Role, Option<i8>) {
+    if let Some(RosterEntry { role, year_group }) = profile.roster.get(user) {
+        return (*role, *year_group);
+    }
+    profile
+        .role_rules
+        .iter()
+        .find(|rule| rule.pattern.is_match(user))
+        .map_or((Role::Unknown, None), |rule| (rule.role, None))
+}
