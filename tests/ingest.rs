@@ -463,3 +463,52 @@ fn squidguard_and_csv_exports_land_field_by_field() {
     );
     assert_fields(&row_for_line(data.path(), 3), &[("user", Some("j.smith")), ("action", Some("allowed"))], "csv");
 }
+
+/// Commercial filters' own samples (../shared/samples/vendor, Elastic License: read in place,
+/// never copied). Every block is counted; non-web lines are skipped, not rejected.
+#[test]
+fn vendor_samples_count_every_block_and_skip_non_web_lines() {
+    let vendor = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/samples/vendor");
+    if !vendor.is_dir() {
+        eprintln!("skipped: {} is absent", vendor.display());
+        return;
+    }
+    for (file, format, rows, blocked, skipped) in [
+        ("fortigate_mixed_incl_webfilter.log", "fortigate", 7, 2, 46),
+        ("sophos_utm_httpproxy.log", "sophos-utm", 7, 3, 3),
+        ("sophos_xg_v18_content_filtering_http.log", "sophos-xg", 8, 2, 0),
+    ] {
+        let data = tempfile::tempdir().unwrap();
+        let reports = run(data.path(), &[vendor.join(file)]);
+        let r = &reports[0];
+        assert_eq!(r.format.map(|f| f.as_str()), Some(format), "{file}");
+        assert_eq!((r.rows, r.rejects, r.skipped), (rows, 0, skipped), "{file}");
+        assert_eq!(count(&events(data.path()), "action", "blocked"), blocked, "{file}: blocks");
+    }
+    let data = tempfile::tempdir().unwrap();
+    let path = vendor.join("fortigate_mixed_incl_webfilter.log");
+    run(data.path(), std::slice::from_ref(&path));
+    let text = std::fs::read_to_string(&path).unwrap();
+    let line = text.lines().position(|l| l.contains("eventtype=\"ftgd_blk\"")).unwrap() as u64 + 1;
+    assert_fields(
+        &row_for_line(data.path(), line),
+        &[
+            ("source_format", Some("fortigate")),
+            ("url", Some("https://elastic.co/config/")),
+            ("host", Some("elastic.co")),
+            ("user", Some("elasticuser")),
+            ("client_ip", Some("192.168.2.1")),
+            ("action", Some("blocked")),
+            ("category", Some("internet telephony")),
+            ("filter_group", Some("elasticruleset")),
+            ("ts", Some("2020-04-23 17:17:48.000000+00:00")),
+        ],
+        "fortigate webfilter",
+    );
+    let vpn = text.lines().position(|l| l.contains("app=\"X-VPN\"")).unwrap() as u64 + 1;
+    assert_fields(
+        &row_for_line(data.path(), vpn),
+        &[("category", Some("proxy")), ("action", Some("blocked"))],
+        "X-VPN",
+    );
+}

@@ -30,7 +30,7 @@ pub fn choose(sample: &[&str], choice: FormatChoice, hints: &FormatHints) -> Res
         FormatChoice::AnyE2guardian => [1, 2, 3, 4, 5, 6].map(FormatName::E2guardian).to_vec(),
         FormatChoice::Auto => DETECTION_ORDER.to_vec(),
     };
-    let mut best: Option<(usize, Parser)> = None;
+    let mut best: Option<((usize, usize), Parser)> = None;
     let mut reasons = Vec::new();
     for name in candidates {
         let parser = match build(name, &lines, hints) {
@@ -40,10 +40,15 @@ pub fn choose(sample: &[&str], choice: FormatChoice, hints: &FormatHints) -> Res
                 continue;
             }
         };
+        // A line the parser knows is not a request (a firewall's logon event) still shows that
+        // the file is in its format; rows read break ties.
         let data: Vec<&str> = lines.iter().copied().filter(|l| !parser.is_preamble(l)).collect();
-        let read = data.iter().filter(|l| parser.parse(l).is_ok()).count();
-        if matches!(choice, FormatChoice::Exact(_)) || (read > 0 && best.as_ref().is_none_or(|(n, _)| read > *n)) {
-            best = Some((read, parser));
+        let results: Vec<_> = data.iter().map(|l| parser.parse(l)).collect();
+        let rows = results.iter().filter(|r| r.is_ok()).count();
+        let known = rows + results.iter().filter(|r| r.as_ref().is_err_and(|e| e.skip)).count();
+        let score = (known, rows);
+        if matches!(choice, FormatChoice::Exact(_)) || (known > 0 && best.as_ref().is_none_or(|(s, _)| score > *s)) {
+            best = Some((score, parser));
         }
     }
     match best {
@@ -58,7 +63,7 @@ pub fn choose(sample: &[&str], choice: FormatChoice, hints: &FormatHints) -> Res
 }
 
 /// The order detection tries formats in: more specific first, so that ties go to them.
-const DETECTION_ORDER: [FormatName; 10] = [
+const DETECTION_ORDER: [FormatName; 13] = [
     FormatName::SquidLogformat,
     FormatName::SquidCombined,
     FormatName::SquidCommon,
@@ -68,6 +73,9 @@ const DETECTION_ORDER: [FormatName; 10] = [
     FormatName::E2guardian(4),
     FormatName::E2guardian(5),
     FormatName::Squidguard,
+    FormatName::Fortigate,
+    FormatName::SophosUtm,
+    FormatName::SophosXg,
     FormatName::Csv,
 ];
 
@@ -83,6 +91,9 @@ fn build(name: FormatName, lines: &[&str], hints: &FormatHints) -> Result<Parser
         }
         FormatName::E2guardian(n) => Parser::E2guardian(E2guardianParser::new(n).ok_or("no such e2guardian format")?),
         FormatName::Squidguard => Parser::Squidguard,
+        FormatName::Fortigate => Parser::Fortigate,
+        FormatName::SophosUtm => Parser::SophosUtm,
+        FormatName::SophosXg => Parser::SophosXg,
         FormatName::Csv => {
             let mapping = hints.csv.as_ref().ok_or("no [csv] mapping in the profile")?;
             let header = lines.first().ok_or("no header line")?;

@@ -8,8 +8,12 @@ use chrono::{DateTime, FixedOffset, NaiveDateTime};
 pub mod csv_export;
 pub mod detect;
 pub mod e2guardian;
+pub mod fortigate;
+pub mod kv;
+pub mod sophos;
 pub mod squid;
 pub mod squidguard;
+pub mod vendor_category;
 
 /// When a request happened, as the log wrote it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -218,13 +222,19 @@ pub enum FormatName {
     E2guardian(u8),
     /// squidGuard's redirect log.
     Squidguard,
+    /// FortiGate web filter and application control (key=value).
+    Fortigate,
+    /// Sophos UTM web proxy (`httpproxy`).
+    SophosUtm,
+    /// Sophos XG / SFOS v17–18 content filtering.
+    SophosXg,
     /// A CSV export mapped by the profile's `[csv]` table.
     Csv,
 }
 
 impl FormatName {
     /// Every concrete format, in the order auto-detection tries them.
-    pub const ALL: [FormatName; 12] = [
+    pub const ALL: [FormatName; 15] = [
         FormatName::Squid,
         FormatName::SquidCommon,
         FormatName::SquidCombined,
@@ -236,6 +246,9 @@ impl FormatName {
         FormatName::E2guardian(5),
         FormatName::E2guardian(6),
         FormatName::Squidguard,
+        FormatName::Fortigate,
+        FormatName::SophosUtm,
+        FormatName::SophosXg,
         FormatName::Csv,
     ];
 
@@ -253,6 +266,9 @@ impl FormatName {
             FormatName::E2guardian(5) => "e2guardian-5",
             FormatName::E2guardian(_) => "e2guardian-6",
             FormatName::Squidguard => "squidguard",
+            FormatName::Fortigate => "fortigate",
+            FormatName::SophosUtm => "sophos-utm",
+            FormatName::SophosXg => "sophos-xg",
             FormatName::Csv => "csv",
         }
     }
@@ -271,6 +287,9 @@ impl FormatName {
             FormatName::E2guardian(5) => "e2guardian logfileformat 5 (Protex, tab separated)",
             FormatName::E2guardian(_) => "e2guardian logfileformat 6 (Protex, blank server)",
             FormatName::Squidguard => "squidGuard redirect log (squidGuard.log)",
+            FormatName::Fortigate => "FortiGate web filter and application control (key=value syslog)",
+            FormatName::SophosUtm => "Sophos UTM web proxy (httpproxy key=value lines)",
+            FormatName::SophosXg => "Sophos XG / SFOS v17-18 content filtering (key=value)",
             FormatName::Csv => "CSV export with a header, mapped by the profile's [csv] table",
         }
     }
@@ -312,6 +331,12 @@ pub enum Parser {
     E2guardian(e2guardian::E2guardianParser),
     /// squidGuard's log.
     Squidguard,
+    /// FortiGate.
+    Fortigate,
+    /// Sophos UTM.
+    SophosUtm,
+    /// Sophos XG.
+    SophosXg,
     /// A mapped CSV export.
     Csv(Box<csv_export::CsvParser>),
 }
@@ -323,6 +348,9 @@ impl Parser {
             Parser::Squid(p) => p.parse(line),
             Parser::E2guardian(p) => p.parse(line),
             Parser::Squidguard => squidguard::parse(line),
+            Parser::Fortigate => fortigate::parse(line),
+            Parser::SophosUtm => sophos::parse_utm(line),
+            Parser::SophosXg => sophos::parse_xg(line),
             Parser::Csv(p) => p.parse(line),
         }
     }
@@ -333,6 +361,9 @@ impl Parser {
             Parser::Squid(p) => p.name(),
             Parser::E2guardian(p) => FormatName::E2guardian(p.format()),
             Parser::Squidguard => FormatName::Squidguard,
+            Parser::Fortigate => FormatName::Fortigate,
+            Parser::SophosUtm => FormatName::SophosUtm,
+            Parser::SophosXg => FormatName::SophosXg,
             Parser::Csv(_) => FormatName::Csv,
         }
     }
