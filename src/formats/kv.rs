@@ -33,7 +33,7 @@ pub fn pairs(line: &str) -> Vec<(&str, Cow<'_, str>)> {
             let start = i + 1;
             let mut end = start;
             let mut escaped = false;
-            while end < bytes.len() && !(bytes[end] == b'"' && !escaped) {
+            while end < bytes.len() && (bytes[end] != b'"' || escaped) {
                 escaped = bytes[end] == b'\\' && !escaped;
                 end += 1;
             }
