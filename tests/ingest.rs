@@ -477,6 +477,11 @@ fn vendor_samples_count_every_block_and_skip_non_web_lines() {
         ("fortigate_mixed_incl_webfilter.log", "fortigate", 7, 2, 46),
         ("sophos_utm_httpproxy.log", "sophos-utm", 7, 3, 3),
         ("sophos_xg_v18_content_filtering_http.log", "sophos-xg", 8, 2, 0),
+        ("cisco_umbrella_proxylogs.csv", "umbrella-proxy", 9, 2, 0),
+        ("cisco_umbrella_dnslogs.csv", "umbrella-dns", 15, 2, 0),
+        ("zscaler_zia_nss_web.jsonl", "zscaler", 6, 5, 0),
+        ("panos_threat_url_blockurl_excerpt.log", "panos", 4, 4, 0),
+        ("panos_threat_url_single.log", "panos", 1, 0, 0),
     ] {
         let data = tempfile::tempdir().unwrap();
         let reports = run(data.path(), &[vendor.join(file)]);

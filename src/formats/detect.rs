@@ -63,7 +63,7 @@ pub fn choose(sample: &[&str], choice: FormatChoice, hints: &FormatHints) -> Res
 }
 
 /// The order detection tries formats in: more specific first, so that ties go to them.
-const DETECTION_ORDER: [FormatName; 13] = [
+const DETECTION_ORDER: [FormatName; 17] = [
     FormatName::SquidLogformat,
     FormatName::SquidCombined,
     FormatName::SquidCommon,
@@ -76,6 +76,10 @@ const DETECTION_ORDER: [FormatName; 13] = [
     FormatName::Fortigate,
     FormatName::SophosUtm,
     FormatName::SophosXg,
+    FormatName::UmbrellaProxy,
+    FormatName::UmbrellaDns,
+    FormatName::Zscaler,
+    FormatName::Panos,
     FormatName::Csv,
 ];
 
@@ -94,6 +98,10 @@ fn build(name: FormatName, lines: &[&str], hints: &FormatHints) -> Result<Parser
         FormatName::Fortigate => Parser::Fortigate,
         FormatName::SophosUtm => Parser::SophosUtm,
         FormatName::SophosXg => Parser::SophosXg,
+        FormatName::UmbrellaProxy => Parser::UmbrellaProxy,
+        FormatName::UmbrellaDns => Parser::UmbrellaDns,
+        FormatName::Zscaler => Parser::Zscaler,
+        FormatName::Panos => Parser::Panos,
         FormatName::Csv => {
             let mapping = hints.csv.as_ref().ok_or("no [csv] mapping in the profile")?;
             let header = lines.first().ok_or("no header line")?;

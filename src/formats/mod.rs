@@ -5,6 +5,7 @@ use std::borrow::Cow;
 
 use chrono::{DateTime, FixedOffset, NaiveDateTime};
 
+pub mod cloud;
 pub mod csv_export;
 pub mod detect;
 pub mod e2guardian;
@@ -228,13 +229,21 @@ pub enum FormatName {
     SophosUtm,
     /// Sophos XG / SFOS v17–18 content filtering.
     SophosXg,
+    /// Cisco Umbrella proxy log CSV.
+    UmbrellaProxy,
+    /// Cisco Umbrella DNS log CSV.
+    UmbrellaDns,
+    /// Zscaler NSS web log (JSON lines).
+    Zscaler,
+    /// Palo Alto PAN-OS THREAT/url log.
+    Panos,
     /// A CSV export mapped by the profile's `[csv]` table.
     Csv,
 }
 
 impl FormatName {
     /// Every concrete format, in the order auto-detection tries them.
-    pub const ALL: [FormatName; 15] = [
+    pub const ALL: [FormatName; 19] = [
         FormatName::Squid,
         FormatName::SquidCommon,
         FormatName::SquidCombined,
@@ -249,6 +258,10 @@ impl FormatName {
         FormatName::Fortigate,
         FormatName::SophosUtm,
         FormatName::SophosXg,
+        FormatName::UmbrellaProxy,
+        FormatName::UmbrellaDns,
+        FormatName::Zscaler,
+        FormatName::Panos,
         FormatName::Csv,
     ];
 
@@ -269,6 +282,10 @@ impl FormatName {
             FormatName::Fortigate => "fortigate",
             FormatName::SophosUtm => "sophos-utm",
             FormatName::SophosXg => "sophos-xg",
+            FormatName::UmbrellaProxy => "umbrella-proxy",
+            FormatName::UmbrellaDns => "umbrella-dns",
+            FormatName::Zscaler => "zscaler",
+            FormatName::Panos => "panos",
             FormatName::Csv => "csv",
         }
     }
@@ -290,6 +307,10 @@ impl FormatName {
             FormatName::Fortigate => "FortiGate web filter and application control (key=value syslog)",
             FormatName::SophosUtm => "Sophos UTM web proxy (httpproxy key=value lines)",
             FormatName::SophosXg => "Sophos XG / SFOS v17-18 content filtering (key=value)",
+            FormatName::UmbrellaProxy => "Cisco Umbrella proxy log export (CSV without header)",
+            FormatName::UmbrellaDns => "Cisco Umbrella DNS log export (CSV without header)",
+            FormatName::Zscaler => "Zscaler NSS web log (JSON lines)",
+            FormatName::Panos => "Palo Alto PAN-OS THREAT url log (CSV, syslog prefix allowed)",
             FormatName::Csv => "CSV export with a header, mapped by the profile's [csv] table",
         }
     }
@@ -337,6 +358,14 @@ pub enum Parser {
     SophosUtm,
     /// Sophos XG.
     SophosXg,
+    /// Cisco Umbrella proxy.
+    UmbrellaProxy,
+    /// Cisco Umbrella DNS.
+    UmbrellaDns,
+    /// Zscaler NSS web.
+    Zscaler,
+    /// PAN-OS THREAT/url.
+    Panos,
     /// A mapped CSV export.
     Csv(Box<csv_export::CsvParser>),
 }
@@ -351,6 +380,10 @@ impl Parser {
             Parser::Fortigate => fortigate::parse(line),
             Parser::SophosUtm => sophos::parse_utm(line),
             Parser::SophosXg => sophos::parse_xg(line),
+            Parser::UmbrellaProxy => cloud::parse_umbrella_proxy(line),
+            Parser::UmbrellaDns => cloud::parse_umbrella_dns(line),
+            Parser::Zscaler => cloud::parse_zscaler(line),
+            Parser::Panos => cloud::parse_panos(line),
             Parser::Csv(p) => p.parse(line),
         }
     }
@@ -364,6 +397,10 @@ impl Parser {
             Parser::Fortigate => FormatName::Fortigate,
             Parser::SophosUtm => FormatName::SophosUtm,
             Parser::SophosXg => FormatName::SophosXg,
+            Parser::UmbrellaProxy => FormatName::UmbrellaProxy,
+            Parser::UmbrellaDns => FormatName::UmbrellaDns,
+            Parser::Zscaler => FormatName::Zscaler,
+            Parser::Panos => FormatName::Panos,
             Parser::Csv(_) => FormatName::Csv,
         }
     }
