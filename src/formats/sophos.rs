@@ -1,6 +1,7 @@
 //! Sophos web filtering logs (key=value). Sophos UTM's `httpproxy` lines carry the request, the
-//! decision (`action` pass/block/warn) and the category name; Sophos XG / SFOS v17–18 "Content
-//! Filtering" lines carry `log_subtype` Allowed/Denied/Warned. Lines from other daemons or log
+//! decision (`action` pass/block/warn) and the category name; Sophos XG / SFOS "Content
+//! Filtering" lines (v17–18, and v19+ with their renamed fields) carry `log_subtype`
+//! Allowed/Denied/Warned. Lines from other daemons or log
 //! types are skipped, not rejected. A warning page the user may click through counts as allowed,
 //! with `warned` as the reason.
 
@@ -56,13 +57,7 @@ pub fn parse_xg(line: &str) -> Result<Record<'_>, ParseError> {
     if p.get("log_type") != Some("Content Filtering") {
         return Err(ParseError::skip("Sophos XG log that is not content filtering"));
     }
-    let stamp = format!("{} {}", p.get("date").unwrap_or(""), p.get("time").unwrap_or(""));
-    let naive = NaiveDateTime::parse_from_str(&stamp, "%Y-%m-%d %H:%M:%S")
-        .map_err(|_| ParseError::new(format!("bad Sophos XG time {stamp:?}")))?;
-    let time = match p.get("timezone") {
-        Some("GMT") | Some("UTC") => LogTime::EpochMicros(naive.and_utc().timestamp_micros()),
-        _ => LogTime::Local(naive),
-    };
+    let time = xg_time(&p)?;
     let (action, warned) = match p.get("log_subtype") {
         Some("Denied") => (Action::Blocked, false),
         Some("Warned") => (Action::Allowed, true),
@@ -72,14 +67,31 @@ pub fn parse_xg(line: &str) -> Result<Record<'_>, ParseError> {
     let mut record = Record::new(time, "", "GET", "");
     record.url = url;
     record.client_ip = p.take("src_ip").ok_or_else(|| ParseError::new("no src_ip"))?;
-    record.user = p.take("user_name");
+    record.user = p.take("user_name").or_else(|| p.take("user"));
     record.action = action;
     record.status = p.get("status_code").map_or(Ok(0), |s| parse_num(s, "status_code"))?;
-    record.bytes = p.get("recv_bytes").map_or(Ok(0), |s| parse_num(s, "recv_bytes"))?;
+    record.bytes = p.get("recv_bytes").or(p.get("bytes_received")).map_or(Ok(0), |s| parse_num(s, "received bytes"))?;
     record.category = p.get("category").filter(|c| *c != "None").map(|c| Cow::Owned(common_category(c)));
     record.reason = if warned { Some(Cow::Borrowed("warned")) } else { p.take("reason") };
-    record.filter_group = p.take("user_gp");
+    record.filter_group = p.take("user_gp").or_else(|| p.take("user_group"));
     Ok(record)
+}
+
+/// v17–18 write `date` and `time` (with `timezone`); v19 and later write an ISO `timestamp` with
+/// its offset. The later field names (`user`, `user_group`, `bytes_received`) are read too.
+fn xg_time(p: &Pairs<'_>) -> Result<LogTime, ParseError> {
+    if let Some(stamp) = p.get("timestamp") {
+        return chrono::DateTime::parse_from_str(stamp, "%Y-%m-%dT%H:%M:%S%z")
+            .map(LogTime::Offset)
+            .map_err(|_| ParseError::new(format!("bad Sophos timestamp {stamp:?}")));
+    }
+    let stamp = format!("{} {}", p.get("date").unwrap_or(""), p.get("time").unwrap_or(""));
+    let naive = NaiveDateTime::parse_from_str(&stamp, "%Y-%m-%d %H:%M:%S")
+        .map_err(|_| ParseError::new(format!("bad Sophos XG time {stamp:?}")))?;
+    Ok(match p.get("timezone") {
+        Some("GMT") | Some("UTC") => LogTime::EpochMicros(naive.and_utc().timestamp_micros()),
+        _ => LogTime::Local(naive),
+    })
 }
 
 #[cfg(test)]
@@ -108,5 +120,17 @@ mod tests {
         assert!(
             parse_xg(r#"device="SFW" device_name="XG" log_type="Firewall" log_subtype="Allowed""#).unwrap_err().skip
         );
+    }
+
+    #[test]
+    fn xg_v19_field_names_and_iso_timestamp() {
+        let line = r#"device_name="XG135" timestamp="2026-10-19T10:05:01+0100" log_type="Content Filtering" log_component="HTTP" log_subtype="Denied" user="22smithj" user_group="Pupils" category="Gambling" url="https://www.bet365.com/" src_ip=10.20.1.5 bytes_received=99"#;
+        let r = parse_xg(line).unwrap();
+        assert_eq!((r.action, r.user.as_deref(), r.bytes), (Action::Blocked, Some("22smithj"), 99));
+        assert_eq!(r.filter_group.as_deref(), Some("Pupils"));
+        match r.time {
+            LogTime::Offset(t) => assert_eq!(t.timestamp(), 1_792_400_701),
+            other => panic!("{other:?}"),
+        }
     }
 }
