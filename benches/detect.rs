@@ -3,29 +3,16 @@
 //!
 //! `CARGO_PROFILE_DEV_OPT_LEVEL=3 cargo bench --profile dev --bench detect`
 
-use std::sync::Arc;
-
 use criterion::{criterion_group, criterion_main, Criterion};
-use filterwatch::config::Profile;
-use filterwatch::demo::generator::{generate, WeekSpec};
+use filterwatch::demo::generator::WeekSpec;
+use filterwatch::demo::{generate_and_ingest, IngestedWeek};
 use filterwatch::detect::{out_of_hours, repeats, spikes, Scope};
-use filterwatch::enrich::SchoolContext;
-use filterwatch::formats::detect::FormatHints;
-use filterwatch::formats::FormatChoice;
-use filterwatch::ingest::{ingest, IngestOptions};
-use filterwatch::store::Dataset;
 
 fn detections(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temp dir");
     // ~700 lines per pupil-week: 2,900 pupils make about 2M rows.
     let spec = WeekSpec { pupils: 2_900, staff: 200, ..WeekSpec::demo() };
-    let week = generate(&spec, &dir.path().join("school")).expect("generates");
-    let data = dir.path().join("data");
-    let school = Arc::new(SchoolContext::new(Profile::load(&week.profile).expect("profile")).expect("school"));
-    let options = IngestOptions { format: FormatChoice::Auto, hints: FormatHints::default() };
-    let dataset = Dataset::open(&data).expect("dataset");
-    let reports = ingest(&dataset, school, &week.logs, &options, &indicatif::ProgressBar::hidden()).expect("ingests");
-    drop(dataset);
+    let IngestedWeek { data, reports, .. } = generate_and_ingest(&spec, dir.path()).expect("generates and ingests");
     let rows: u64 = reports.iter().map(|r| r.rows).sum();
     eprintln!("dataset: {rows} rows");
     let scope = Scope::new(&data, None, None, None, None).expect("scope");

@@ -5,18 +5,13 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use filterwatch::config::Profile;
-use filterwatch::demo::generator::{generate, GeneratedWeek, Planted, WeekSpec};
+use filterwatch::demo::generator::{GeneratedWeek, Planted, WeekSpec};
+use filterwatch::demo::{generate_and_ingest, IngestedWeek};
 use filterwatch::detect::severity::Severity;
 use filterwatch::detect::{out_of_hours, repeats, spikes, Scope};
-use filterwatch::enrich::SchoolContext;
-use filterwatch::formats::detect::FormatHints;
-use filterwatch::formats::FormatChoice;
-use filterwatch::ingest::{ingest, IngestOptions};
-use filterwatch::store::Dataset;
 
 struct Fixture {
     _dir: tempfile::TempDir,
@@ -30,13 +25,7 @@ fn fixture() -> &'static Fixture {
     FIXTURE.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
         let spec = WeekSpec { pupils: 240, staff: 24, requests_per_pupil_day: 60, ..WeekSpec::demo() };
-        let week = generate(&spec, &dir.path().join("school")).unwrap();
-        let data = dir.path().join("data");
-        let profile = Profile::load(&week.profile).unwrap();
-        let school = Arc::new(SchoolContext::new(profile).unwrap());
-        let options = IngestOptions { format: FormatChoice::Auto, hints: FormatHints::default() };
-        ingest(&Dataset::open(&data).unwrap(), school, &week.logs, &options, &indicatif::ProgressBar::hidden())
-            .unwrap();
+        let IngestedWeek { week, data, .. } = generate_and_ingest(&spec, dir.path()).unwrap();
         Fixture { _dir: dir, data, week }
     })
 }

@@ -4,16 +4,12 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use filterwatch::config::Profile;
-use filterwatch::demo::generator::{generate, GeneratedWeek, WeekSpec};
-use filterwatch::enrich::SchoolContext;
-use filterwatch::formats::detect::FormatHints;
-use filterwatch::formats::FormatChoice;
-use filterwatch::ingest::{ingest, IngestOptions};
+use filterwatch::demo::generator::{GeneratedWeek, WeekSpec};
+use filterwatch::demo::{generate_and_ingest, IngestedWeek};
 use filterwatch::report::weekly::{write_weekly, Week, WeeklyFiles};
-use filterwatch::store::Dataset;
 
 struct Fixture {
     _dir: tempfile::TempDir,
@@ -29,13 +25,8 @@ fn fixture() -> &'static Fixture {
     FIXTURE.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
         let spec = WeekSpec { pupils: 240, staff: 24, requests_per_pupil_day: 60, ..WeekSpec::demo() };
-        let week = generate(&spec, &dir.path().join("school")).unwrap();
-        let data = dir.path().join("data");
+        let IngestedWeek { week, data, .. } = generate_and_ingest(&spec, dir.path()).unwrap();
         let profile = Profile::load(&week.profile).unwrap();
-        let school = Arc::new(SchoolContext::new(profile.clone()).unwrap());
-        let options = IngestOptions { format: FormatChoice::Auto, hints: FormatHints::default() };
-        ingest(&Dataset::open(&data).unwrap(), school, &week.logs, &options, &indicatif::ProgressBar::hidden())
-            .unwrap();
         let out = dir.path().join("reports");
         let files = write_weekly(&data, &profile, Week::parse("2026-W43").unwrap(), &out).unwrap();
         Fixture { _dir: dir, week, profile, files, data, out }

@@ -83,6 +83,17 @@ pub fn save(chart: &impl Chart, dir: &Path) -> Result<(String, PathBuf)> {
     Ok((svg, svg_path))
 }
 
+/// A chart builder with the report's title style, margins and an x-axis label area.
+fn titled<'a, 'b, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    title: &str,
+    y_label_area: u32,
+) -> ChartBuilder<'a, 'b, DB> {
+    let mut builder = ChartBuilder::on(area);
+    builder.caption(title, title_font()).margin(12).x_label_area_size(44).y_label_area_size(y_label_area);
+    builder
+}
+
 fn font(size: u32) -> TextStyle<'static> {
     (FONT_FAMILY, size).into_font().into()
 }
@@ -117,11 +128,7 @@ impl Chart for StackedBars {
         let top = totals.iter().copied().max().unwrap_or(0).max(1);
         let (plot_area, legend_area) = area.split_horizontally(area.dim_in_pixel().0 as i32 * 3 / 4);
         let mut chart = plot(
-            ChartBuilder::on(&plot_area)
-                .caption(&self.title, title_font())
-                .margin(12)
-                .x_label_area_size(44)
-                .y_label_area_size(64)
+            titled(&plot_area, &self.title, 64)
                 .build_cartesian_2d((0..self.bars.len()).into_segmented(), 0u64..(top + top / 10 + 1)),
         )?;
         let labels = self.bars.clone();
@@ -189,14 +196,7 @@ impl Chart for HeatMap {
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<()> {
         const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
         let top = self.counts.iter().flatten().copied().max().unwrap_or(0).max(1) as f64;
-        let mut chart = plot(
-            ChartBuilder::on(area)
-                .caption(&self.title, title_font())
-                .margin(12)
-                .x_label_area_size(44)
-                .y_label_area_size(60)
-                .build_cartesian_2d(0i32..24, 0i32..7),
-        )?;
+        let mut chart = plot(titled(area, &self.title, 60).build_cartesian_2d(0i32..24, 0i32..7))?;
         plot(
             chart
                 .configure_mesh()
@@ -248,12 +248,7 @@ impl Chart for HorizontalBars {
         let n = self.bars.len().max(1);
         let labels: Vec<String> = self.bars.iter().map(|(l, _)| l.clone()).collect();
         let mut chart = plot(
-            ChartBuilder::on(area)
-                .caption(&self.title, title_font())
-                .margin(12)
-                .x_label_area_size(44)
-                .y_label_area_size(230)
-                .build_cartesian_2d(0u64..(top + top / 8 + 1), (0..n).into_segmented()),
+            titled(area, &self.title, 230).build_cartesian_2d(0u64..(top + top / 8 + 1), (0..n).into_segmented()),
         )?;
         plot(
             chart
@@ -306,14 +301,7 @@ impl Chart for HourlyAgainstUsual {
 
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<()> {
         let top = self.day.iter().map(|v| *v as f64).chain(self.usual.iter().copied()).fold(1.0, f64::max);
-        let mut chart = plot(
-            ChartBuilder::on(area)
-                .caption(&self.title, title_font())
-                .margin(12)
-                .x_label_area_size(44)
-                .y_label_area_size(60)
-                .build_cartesian_2d(0f64..24f64, 0f64..top * 1.1),
-        )?;
+        let mut chart = plot(titled(area, &self.title, 60).build_cartesian_2d(0f64..24f64, 0f64..top * 1.1))?;
         plot(
             chart
                 .configure_mesh()
