@@ -28,7 +28,11 @@ pub fn choose(sample: &[&str], choice: FormatChoice, hints: &FormatHints) -> Res
     let candidates: Vec<FormatName> = match choice {
         FormatChoice::Exact(name) => vec![name],
         FormatChoice::AnyE2guardian => [1, 2, 3, 4, 5, 6].map(FormatName::E2guardian).to_vec(),
-        FormatChoice::Auto => DETECTION_ORDER.to_vec(),
+        // e2guardian's formats 3 and 6 look like Squid's and format 5: `refine` tells them apart.
+        FormatChoice::Auto => FormatName::ALL
+            .into_iter()
+            .filter(|f| !matches!(f, FormatName::E2guardian(3) | FormatName::E2guardian(6)))
+            .collect(),
     };
     let mut best: Option<((usize, usize), Parser)> = None;
     let mut reasons = Vec::new();
@@ -61,27 +65,6 @@ pub fn choose(sample: &[&str], choice: FormatChoice, hints: &FormatHints) -> Res
         )),
     }
 }
-
-/// The order detection tries formats in: more specific first, so that ties go to them.
-const DETECTION_ORDER: [FormatName; 17] = [
-    FormatName::SquidLogformat,
-    FormatName::SquidCombined,
-    FormatName::SquidCommon,
-    FormatName::Squid,
-    FormatName::E2guardian(1),
-    FormatName::E2guardian(2),
-    FormatName::E2guardian(4),
-    FormatName::E2guardian(5),
-    FormatName::Squidguard,
-    FormatName::Fortigate,
-    FormatName::SophosUtm,
-    FormatName::SophosXg,
-    FormatName::UmbrellaProxy,
-    FormatName::UmbrellaDns,
-    FormatName::Zscaler,
-    FormatName::Panos,
-    FormatName::Csv,
-];
 
 /// Builds the parser for one format; formats that need a hint fail without it.
 fn build(name: FormatName, lines: &[&str], hints: &FormatHints) -> Result<Parser, String> {

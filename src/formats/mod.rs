@@ -242,12 +242,13 @@ pub enum FormatName {
 }
 
 impl FormatName {
-    /// Every concrete format, in the order auto-detection tries them.
+    /// Every concrete format, in the order auto-detection tries them: the more specific first, so
+    /// that ties go to them (a configured logformat, then combined before common).
     pub const ALL: [FormatName; 19] = [
-        FormatName::Squid,
-        FormatName::SquidCommon,
-        FormatName::SquidCombined,
         FormatName::SquidLogformat,
+        FormatName::SquidCombined,
+        FormatName::SquidCommon,
+        FormatName::Squid,
         FormatName::E2guardian(1),
         FormatName::E2guardian(2),
         FormatName::E2guardian(3),
