@@ -10,6 +10,8 @@ pub mod enrich;
 pub mod formats;
 
 #[cfg(feature = "pipeline")]
+pub mod aggregate;
+#[cfg(feature = "pipeline")]
 pub mod cmd;
 #[cfg(feature = "pipeline")]
 pub mod demo;

@@ -27,6 +27,8 @@ enum Command {
     Report(cmd::report::Args),
     /// The cron job: ingest what is new, detect, alert, weekly report on Mondays, retention.
     Nightly(cmd::nightly::Args),
+    /// The events for the local authority: identifiers replaced by keyed pseudonyms or dropped.
+    Export(cmd::export::Args),
     /// Delete data past retention (whole days), recording what was removed.
     Prune(cmd::prune::Args),
     /// The raw log lines behind one finding.
@@ -50,6 +52,7 @@ fn main() -> ExitCode {
         Command::Report(args) => cmd::report::run(args),
         Command::Nightly(args) => cmd::nightly::run(args),
         Command::Prune(args) => cmd::prune::run(args),
+        Command::Export(args) => cmd::export::run(args),
         Command::Formats => cmd::formats::run(),
         Command::Demo(args) => cmd::demo::run(args),
         Command::Generate(args) => cmd::generate::run(args),

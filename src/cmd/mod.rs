@@ -2,6 +2,7 @@
 
 pub mod demo;
 pub mod evidence;
+pub mod export;
 pub mod findings;
 pub mod formats;
 pub mod generate;

@@ -88,8 +88,15 @@ const SEARCH_TOPICS: &[(&str, &[&str])] = &[
     ("drugs", &["weed", "cocaine", "ketamine", "buy drugs"]),
 ];
 
-/// The category a blocked search is about, from its terms; `None` when the terms say nothing.
+/// How an export writes a search it may not show: only its topic (`topic:proxy`).
+pub const TOPIC_PREFIX: &str = "topic:";
+
+/// The category a blocked search is about, from its terms (or the topic an export kept);
+/// `None` when the terms say nothing.
 pub fn search_topic(terms: &str) -> Option<&'static str> {
+    if let Some(kept) = terms.strip_prefix(TOPIC_PREFIX) {
+        return SEARCH_TOPICS.iter().map(|(topic, _)| *topic).find(|topic| *topic == kept);
+    }
     let term_words = words(terms);
     SEARCH_TOPICS.iter().find(|(_, phrases)| phrases.iter().any(|p| mentions_exactly(&term_words, p))).map(|(c, _)| *c)
 }
@@ -130,5 +137,7 @@ mod tests {
         assert_eq!(search_topic("online casino blackjack"), Some("gambling"));
         assert_eq!(search_topic("essex county map"), None);
         assert_eq!(search_topic("water cycle diagram"), None);
+        assert_eq!(search_topic("topic:gambling"), Some("gambling"));
+        assert_eq!(search_topic("topic:nonsense"), None);
     }
 }

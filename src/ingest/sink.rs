@@ -90,8 +90,9 @@ impl<'a> PartitionSink<'a> {
     }
 }
 
-/// zstd level 3, dictionary encoding (the default, kept explicit), 1M-row groups.
-fn writer_properties() -> WriterProperties {
+/// The Parquet settings of every event file: zstd level 3, dictionary encoding (the default, kept
+/// explicit), 1M-row groups.
+pub fn writer_properties() -> WriterProperties {
     WriterProperties::builder()
         .set_compression(Compression::ZSTD(ZstdLevel::try_new(3).expect("valid zstd level")))
         .set_dictionary_enabled(true)

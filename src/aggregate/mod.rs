@@ -1,0 +1,6 @@
+//! What leaves a school: a pseudonymised export of its events for the local authority (no
+//! username, client address, device name, URL path, search term or user agent survives), and,
+//! later, the cross-school views built on it.
+
+pub mod export;
+pub mod pseudonym;
