@@ -16,6 +16,19 @@ fn filterwatch(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_filterwatch")).args(args).output().unwrap()
 }
 
+/// Runs `filterwatch nightly` for the week's school as if it were `today`.
+fn nightly(week: &GeneratedWeek, data: &Path, today: &str) -> Output {
+    filterwatch(&[
+        "nightly",
+        "--config",
+        week.profile.to_str().unwrap(),
+        "--data",
+        data.to_str().unwrap(),
+        "--today",
+        today,
+    ])
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).to_string()
 }
@@ -102,17 +115,7 @@ fn rename_and_copytruncate_rotation_read_every_line_once() {
     let write = |path: &Path, lines: &[&[u8]]| std::fs::write(path, lines.concat()).unwrap();
     let part = all.len() / 5;
     let data = dir.path().join("data");
-    let run = || {
-        filterwatch(&[
-            "nightly",
-            "--config",
-            week.profile.to_str().unwrap(),
-            "--data",
-            data.to_str().unwrap(),
-            "--today",
-            "2026-10-20",
-        ])
-    };
+    let run = || nightly(&week, &data, "2026-10-20");
     let access = logs.join("access.log");
     write(&access, &all[..part]);
     assert!(run().status.success());
@@ -233,17 +236,7 @@ fn a_full_disk_fails_cleanly_and_the_next_run_recovers() {
         return;
     }
     let _mount = Mount(data.clone());
-    let run = || {
-        filterwatch(&[
-            "nightly",
-            "--config",
-            week.profile.to_str().unwrap(),
-            "--data",
-            data.to_str().unwrap(),
-            "--today",
-            "2026-10-27",
-        ])
-    };
+    let run = || nightly(&week, &data, "2026-10-27");
     let full = run();
     assert_eq!(full.status.code(), Some(1), "a full disk fails the run");
     let err = text(&full.stderr);

@@ -151,38 +151,19 @@ fn an_empty_week_is_a_short_valid_report_not_an_error() {
 fn the_report_command_writes_the_named_files() {
     let f = fixture();
     let out = f.out.join("cli");
-    let result = Command::new(env!("CARGO_BIN_EXE_filterwatch"))
-        .args([
-            "report",
-            "--data",
-            f.data.to_str().unwrap(),
-            "--config",
-            f.week.profile.to_str().unwrap(),
-            "--week",
-            "2026-W43",
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
+    let report = |week: &str| {
+        Command::new(env!("CARGO_BIN_EXE_filterwatch"))
+            .args(["report", "--data", f.data.to_str().unwrap(), "--config", f.week.profile.to_str().unwrap()])
+            .args(["--week", week, "--out", out.to_str().unwrap()])
+            .output()
+            .unwrap()
+    };
+    let result = report("2026-W43");
     assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
     assert!(out.join("riverside-2026-W43.pdf").exists());
     assert!(out.join("incident-log.csv").exists() && out.join("findings.csv").exists());
     assert!(out.join("charts/blocked-by-day.png").exists() && out.join("charts/blocked-by-day.svg").exists());
-    let bad = Command::new(env!("CARGO_BIN_EXE_filterwatch"))
-        .args([
-            "report",
-            "--data",
-            f.data.to_str().unwrap(),
-            "--config",
-            f.week.profile.to_str().unwrap(),
-            "--week",
-            "43",
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
+    let bad = report("43");
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--week"));
 }
