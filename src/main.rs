@@ -29,6 +29,8 @@ enum Command {
     Nightly(cmd::nightly::Args),
     /// The events for the local authority: identifiers replaced by keyed pseudonyms or dropped.
     Export(cmd::export::Args),
+    /// Run one of the portable SQL queries (queries/*.sql) with polars; rows as JSON.
+    Query(cmd::query::Args),
     /// Delete data past retention (whole days), recording what was removed.
     Prune(cmd::prune::Args),
     /// The raw log lines behind one finding.
@@ -53,6 +55,7 @@ fn main() -> ExitCode {
         Command::Nightly(args) => cmd::nightly::run(args),
         Command::Prune(args) => cmd::prune::run(args),
         Command::Export(args) => cmd::export::run(args),
+        Command::Query(args) => cmd::query::run(args),
         Command::Formats => cmd::formats::run(),
         Command::Demo(args) => cmd::demo::run(args),
         Command::Generate(args) => cmd::generate::run(args),

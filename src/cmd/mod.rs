@@ -9,6 +9,7 @@ pub mod generate;
 pub mod ingest;
 pub mod nightly;
 pub mod prune;
+pub mod query;
 pub mod report;
 
 /// Exit code: the job failed (a file could not be read, a write failed).
