@@ -27,6 +27,8 @@ enum Command {
     Report(cmd::report::Args),
     /// The cron job: ingest what is new, detect, alert, weekly report on Mondays, retention.
     Nightly(cmd::nightly::Args),
+    /// Cross-school views for local-authority advisers: CSV, charts and a PDF.
+    Aggregate(cmd::aggregate::Args),
     /// The events for the local authority: identifiers replaced by keyed pseudonyms or dropped.
     Export(cmd::export::Args),
     /// Run one of the portable SQL queries (queries/*.sql) with polars; rows as JSON.
@@ -55,6 +57,7 @@ fn main() -> ExitCode {
         Command::Nightly(args) => cmd::nightly::run(args),
         Command::Prune(args) => cmd::prune::run(args),
         Command::Export(args) => cmd::export::run(args),
+        Command::Aggregate(args) => cmd::aggregate::run(args),
         Command::Query(args) => cmd::query::run(args),
         Command::Formats => cmd::formats::run(),
         Command::Demo(args) => cmd::demo::run(args),

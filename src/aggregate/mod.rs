@@ -3,4 +3,6 @@
 //! later, the cross-school views built on it.
 
 pub mod export;
+pub mod la_report;
 pub mod pseudonym;
+pub mod views;

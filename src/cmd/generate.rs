@@ -11,6 +11,9 @@ use crate::demo::generator::{generate, GeneratedWeek, WeekSpec};
 /// The size of the generated school (shared with `filterwatch demo`).
 #[derive(Debug, Clone, clap::Args)]
 pub struct WeekArgs {
+    /// School id (default `riverside`); the name becomes "<Id> School".
+    #[arg(long, value_name = "ID")]
+    pub school_id: Option<String>,
     /// Number of pupils (the demo school has 600).
     #[arg(long)]
     pub pupils: Option<u32>,
@@ -33,6 +36,10 @@ impl WeekArgs {
         spec.staff = self.staff.unwrap_or(spec.staff);
         spec.requests_per_pupil_day = self.requests_per_pupil_day.unwrap_or(spec.requests_per_pupil_day);
         spec.seed = self.seed.unwrap_or(spec.seed);
+        if let Some(id) = &self.school_id {
+            spec.school_name = format!("{} School", crate::report::weekly::capitalise(id));
+            spec.school_id = id.clone();
+        }
         spec
     }
 

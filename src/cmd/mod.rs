@@ -1,5 +1,6 @@
 //! One module per subcommand, plus what they share: exit codes and one-line error messages.
 
+pub mod aggregate;
 pub mod demo;
 pub mod evidence;
 pub mod export;

@@ -465,7 +465,8 @@ fn actions(profile: &Profile, f: &Findings) -> Vec<Action> {
     actions
 }
 
-fn capitalise(text: &str) -> String {
+/// The text with its first letter in capitals.
+pub fn capitalise(text: &str) -> String {
     let mut chars = text.chars();
     chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }

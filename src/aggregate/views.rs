@@ -1,0 +1,194 @@
+//! Cross-school views for local-authority advisers: one row per school and ISO week (requests,
+//! blocked rate, high-severity repeated attempts per 1,000 pupils, staff sessions out of hours,
+//! spikes, top categories, coverage), the change on the week before, and the schools that stand
+//! out from the rest that week (robust z-score). Every number is a count about a school: no
+//! person-level value is in any output. One school-week is read at a time, so memory stays
+//! bounded however many schools there are.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::Result;
+use chrono::{Datelike, Days, NaiveDate};
+use serde::Serialize;
+
+use crate::detect::severity::{severity_of, Severity};
+use crate::detect::spikes::robust_score;
+use crate::detect::{out_of_hours, repeats, spikes, Scope};
+use crate::queries::{columns, Param, Params, BLOCKED_BY_DAY_CATEGORY, BY_ROLE, WEEK_TOTALS};
+use crate::report::weekly::Week;
+use crate::store;
+
+/// A robust z-score at or beyond this marks a school as standing out.
+pub const STANDS_OUT_Z: f64 = 3.5;
+
+/// One school in one week.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SchoolWeek {
+    /// School id.
+    pub school: String,
+    /// ISO week, `2026-W43`.
+    pub week: String,
+    /// Requests logged.
+    pub requests: u64,
+    /// Blocked requests.
+    pub blocked: u64,
+    /// Blocked share, percent.
+    pub blocked_rate: f64,
+    /// Pupils seen.
+    pub pupils: u64,
+    /// High-severity repeated-attempt findings.
+    pub high_repeats: u64,
+    /// … per 1,000 pupils seen.
+    pub high_repeats_per_1000: f64,
+    /// Staff sessions out of hours.
+    pub out_of_hours_sessions: u64,
+    /// Spikes.
+    pub spikes: u64,
+    /// Most blocked categories (not counting adverts, trackers, updates), `name (count)`.
+    pub top_categories: String,
+    /// Share of requests with no user, percent.
+    pub no_user_rate: f64,
+    /// School days in the week with no log lines at all.
+    pub silent_school_days: u64,
+    /// Change in blocked rate on the school's previous week (points), when it has one.
+    pub blocked_rate_change: Option<f64>,
+    /// Why the school stands out this week, empty when it does not.
+    pub stands_out: String,
+}
+
+/// Every school-week of the dataset, with week-on-week change and outliers marked.
+pub fn school_weeks(data: &Path) -> Result<Vec<SchoolWeek>> {
+    let mut rows = Vec::new();
+    for school in store::schools(data)? {
+        let Some((first, last)) = store::date_range(data, std::slice::from_ref(&school))? else { continue };
+        let profile = store::school_settings(data, &school)?;
+        let mut week = Week::of(first);
+        let mut previous_rate = None;
+        while week.monday <= last {
+            let mut row = school_week(data, &profile, week)?;
+            if row.requests > 0 {
+                row.blocked_rate_change = previous_rate.map(|p: f64| round1(row.blocked_rate - p));
+                previous_rate = Some(row.blocked_rate);
+                rows.push(row);
+            }
+            week = Week { monday: week.end() };
+        }
+    }
+    mark_outliers(&mut rows);
+    Ok(rows)
+}
+
+fn round1(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
+}
+
+fn school_week(data: &Path, profile: &crate::config::Profile, week: Week) -> Result<SchoolWeek> {
+    let events = store::scan_events(data)?;
+    let params: Params = [
+        ("school", Param::Text(profile.id.clone())),
+        ("from", Param::Date(week.monday)),
+        ("to", Param::Date(week.end())),
+    ]
+    .into_iter()
+    .collect();
+    let totals = WEEK_TOTALS.run(events.clone(), &params)?;
+    let get =
+        |name: &str| -> Result<u64> { Ok(columns::int(&totals, name)?.first().copied().flatten().unwrap_or(0) as u64) };
+    let (requests, blocked, without_user) = (get("requests")?, get("blocked")?, get("without_user")?);
+    let roles = BY_ROLE.run(events.clone(), &params)?;
+    let pupils: u64 = columns::text(&roles, "role")?
+        .iter()
+        .zip(columns::int(&roles, "users")?)
+        .filter(|(role, _)| role.as_deref() == Some("pupil"))
+        .map(|(_, n)| n.unwrap_or(0) as u64)
+        .sum();
+    let scope = Scope { data: data.to_path_buf(), schools: vec![profile.clone()], from: week.monday, to: week.end() };
+    let high_repeats = repeats::detect(&scope)?.iter().filter(|r| r.severity == Severity::High).count() as u64;
+    let out_of_hours_sessions = out_of_hours::detect(&scope)?.len() as u64;
+    let spike_count = spikes::detect(&scope)?.len() as u64;
+    let daily = BLOCKED_BY_DAY_CATEGORY.run(events, &params)?;
+    let mut categories: BTreeMap<String, u64> = BTreeMap::new();
+    let mut logged_days = std::collections::BTreeSet::new();
+    for ((category, count), date) in columns::text(&daily, "category")?
+        .into_iter()
+        .zip(columns::int(&daily, "blocked")?)
+        .zip(columns::int(&daily, "date")?)
+    {
+        let category = category.unwrap_or_default();
+        logged_days.insert(date.unwrap_or(0));
+        if severity_of(&category, &profile.severity) != Severity::Ignored {
+            *categories.entry(category).or_default() += count.unwrap_or(0) as u64;
+        }
+    }
+    let mut ranked: Vec<(String, u64)> = categories.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let silent_school_days = silent_days(data, profile, week)?;
+    let percent = |part: u64, whole: u64| if whole == 0 { 0.0 } else { round1(100.0 * part as f64 / whole as f64) };
+    Ok(SchoolWeek {
+        school: profile.id.clone(),
+        week: week.label(),
+        requests,
+        blocked,
+        blocked_rate: percent(blocked, requests),
+        pupils,
+        high_repeats,
+        high_repeats_per_1000: if pupils == 0 { 0.0 } else { round1(1000.0 * high_repeats as f64 / pupils as f64) },
+        out_of_hours_sessions,
+        spikes: spike_count,
+        top_categories: ranked.iter().take(3).map(|(c, n)| format!("{c} ({n})")).collect::<Vec<_>>().join("; "),
+        no_user_rate: percent(without_user, requests),
+        silent_school_days,
+        blocked_rate_change: None,
+        stands_out: String::new(),
+    })
+}
+
+/// School days of the week (up to the last day the school logged) with no partition at all.
+fn silent_days(data: &Path, profile: &crate::config::Profile, week: Week) -> Result<u64> {
+    let Some((_, last)) = store::date_range(data, std::slice::from_ref(&profile.id))? else { return Ok(0) };
+    let dir = data.join("events").join(format!("school={}", profile.id));
+    let mut silent = 0;
+    let mut day: NaiveDate = week.monday;
+    while day < week.end() && day <= last {
+        if profile.hours.is_school_day(day)
+            && !dir.join(format!("date={day}")).is_dir()
+            && day.weekday().num_days_from_monday() < 7
+        {
+            silent += 1;
+        }
+        day = day + Days::new(1);
+    }
+    Ok(silent)
+}
+
+/// Marks, within each week, schools whose blocked rate, high-severity repeats per 1,000 pupils or
+/// out-of-hours sessions lie far from the other schools' (robust z-score ≥ [`STANDS_OUT_Z`]).
+fn mark_outliers(rows: &mut [SchoolWeek]) {
+    let weeks: Vec<String> =
+        rows.iter().map(|r| r.week.clone()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    type Measure = (&'static str, fn(&SchoolWeek) -> f64);
+    let measures: [Measure; 3] = [
+        ("blocked rate", |r| r.blocked_rate),
+        ("high-severity repeats per 1,000 pupils", |r| r.high_repeats_per_1000),
+        ("staff sessions out of hours", |r| r.out_of_hours_sessions as f64),
+    ];
+    for week in weeks {
+        let members: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].week == week).collect();
+        if members.len() < 5 {
+            continue;
+        }
+        for (label, value) in measures {
+            let values: Vec<f64> = members.iter().map(|&i| value(&rows[i])).collect();
+            for &i in &members {
+                let (median, z) = robust_score(value(&rows[i]), &values);
+                if z >= STANDS_OUT_Z {
+                    let note = format!("{label} {:.1} against a median of {median:.1} (z {z:.1})", value(&rows[i]));
+                    let row = &mut rows[i];
+                    row.stands_out =
+                        if row.stands_out.is_empty() { note } else { format!("{}; {note}", row.stands_out) };
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+//! `filterwatch aggregate --data DIR --out DIR`: the local authority's view across schools, from a
+//! pseudonymised export (or any dataset): per school and week, outliers, CSV, charts and a PDF.
+//! The outputs hold per-school numbers only, so no key is needed to make them; `--key-file` is
+//! accepted so scripts can pass the same flags as `export`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::aggregate::la_report::write_la_report;
+use crate::aggregate::views::school_weeks;
+
+/// Arguments of `filterwatch aggregate`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The dataset (usually a pseudonymised export).
+    #[arg(long, value_name = "DIR")]
+    pub data: PathBuf,
+    /// Where to write the adviser's report.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// The local authority's key (not needed: the outputs name no one).
+    #[arg(long, value_name = "FILE")]
+    pub key_file: Option<PathBuf>,
+}
+
+/// Builds the views and writes the report; prints the PDF's path.
+pub fn run(args: Args) -> Result<ExitCode> {
+    let rows = school_weeks(&args.data)?;
+    let files = write_la_report(&rows, &args.out)?;
+    println!("{}", files.pdf.display());
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,84 @@
+//! The local authority's view: one row per school and week whose numbers equal each school's own
+//! detections, a school that stands out is flagged, and no name or address reaches any output.
+
+use std::io::Write;
+use std::process::Command;
+use std::sync::Arc;
+
+use filterwatch::aggregate::export::export;
+use filterwatch::aggregate::la_report::write_la_report;
+use filterwatch::aggregate::pseudonym::Pseudonymiser;
+use filterwatch::aggregate::views::school_weeks;
+use filterwatch::config::Profile;
+use filterwatch::demo::generator::{generate, WeekSpec};
+use filterwatch::detect::severity::Severity;
+use filterwatch::detect::{out_of_hours, repeats, spikes, Scope};
+use filterwatch::enrich::SchoolContext;
+use filterwatch::formats::detect::FormatHints;
+use filterwatch::formats::FormatChoice;
+use filterwatch::ingest::{ingest, IngestOptions};
+use filterwatch::store::Dataset;
+
+#[test]
+fn school_weeks_match_each_schools_detections_and_outliers_stand_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut secrets = Vec::new();
+    for (n, id) in ["ash", "beech", "cedar", "elm", "hazel", "oak", "willow"].iter().enumerate() {
+        let spec = WeekSpec {
+            school_id: id.to_string(),
+            pupils: 60,
+            staff: 8,
+            requests_per_pupil_day: 30,
+            seed: 100 + n as u64,
+            ..WeekSpec::demo()
+        };
+        let week = generate(&spec, &dir.path().join(id)).unwrap();
+        let roster = std::fs::read_to_string(dir.path().join(id).join("roster.csv")).unwrap();
+        secrets.extend(roster.lines().skip(1).map(|l| l.split(',').next().unwrap().to_string()));
+        let mut logs = week.logs.clone();
+        if *id == "willow" {
+            // A school where pupils hammer proxy sites all week: it must stand out.
+            let extra = dir.path().join(id).join("logs/extra.log");
+            let mut file = std::fs::File::create(&extra).unwrap();
+            for i in 0..3000u64 {
+                let ts = 1_792_396_800 + (i % 5) * 86_400 + (i / 5) * 20; // Mon–Fri from 08:00 BST
+                writeln!(file, "{ts}.000      0 10.20.9.{} TCP_DENIED/403 3423 GET https://www.croxyproxy.com/ 25doej HIER_NONE/- text/html", i % 200).unwrap();
+            }
+            logs.push(extra);
+        }
+        let profile = Profile::load(&week.profile).unwrap();
+        let school = Arc::new(SchoolContext::new(profile).unwrap());
+        let options = IngestOptions { format: FormatChoice::Auto, hints: FormatHints::default() };
+        ingest(&Dataset::open(&data).unwrap(), school, &logs, &options, &indicatif::ProgressBar::hidden()).unwrap();
+    }
+    let share = dir.path().join("share");
+    export(&data, &share, &[], &mut Pseudonymiser::new(b"the local authority's own key")).unwrap();
+    let rows = school_weeks(&share).unwrap();
+    assert_eq!(rows.len(), 7, "one row per school for the one week");
+    for row in &rows {
+        let scope = Scope::new(&data, Some(&row.school), None, None, None).unwrap();
+        let high = repeats::detect(&scope).unwrap().iter().filter(|r| r.severity == Severity::High).count() as u64;
+        assert_eq!(row.high_repeats, high, "{}", row.school);
+        assert_eq!(row.out_of_hours_sessions, out_of_hours::detect(&scope).unwrap().len() as u64, "{}", row.school);
+        assert_eq!(row.spikes, spikes::detect(&scope).unwrap().len() as u64, "{}", row.school);
+        assert_eq!(row.week, "2026-W43");
+    }
+    let willow = rows.iter().find(|r| r.school == "willow").unwrap();
+    assert!(willow.stands_out.contains("blocked rate"), "{willow:#?}");
+    assert!(rows.iter().filter(|r| !r.stands_out.is_empty()).all(|r| r.school == "willow"), "{rows:#?}");
+
+    let out = dir.path().join("la");
+    let files = write_la_report(&rows, &out).unwrap();
+    let pdf = Command::new("pdftotext").args([files.pdf.to_str().unwrap(), "-"]).output().unwrap();
+    let mut outputs = String::from_utf8_lossy(&pdf.stdout).to_string();
+    assert!(outputs.contains("Schools that stand out") && outputs.contains("willow"));
+    outputs.push_str(&std::fs::read_to_string(&files.school_weeks_csv).unwrap());
+    outputs.push_str(&std::fs::read_to_string(&files.outliers_csv).unwrap());
+    for chart in &files.charts {
+        outputs.push_str(&String::from_utf8_lossy(&std::fs::read(chart).unwrap()));
+    }
+    for secret in secrets.iter().chain(["10.20.", "10.10."].map(String::from).iter()) {
+        assert!(!outputs.contains(secret.as_str()), "{secret} in the adviser's outputs");
+    }
+}
