@@ -12,14 +12,8 @@ use super::{dash_none, fail, parse_num, Action, LogTime, ParseError, Record};
 /// Splits one CSV line; fields are trimmed and unquoted. Umbrella writes `, "x"` at times, and a
 /// space before the opening quote would make a quoted identity with commas split apart.
 fn csv_fields(line: &str) -> Result<Vec<String>, ParseError> {
-    let line = line.replace(", \"", ",\"");
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(line.as_bytes());
-    let mut record = csv::StringRecord::new();
-    match reader.read_record(&mut record) {
-        Ok(true) => Ok(record.iter().map(|f| f.trim().trim_matches('"').to_string()).collect()),
-        Ok(false) => fail("empty line"),
-        Err(e) => fail(format!("bad CSV: {e}")),
-    }
+    let fields = super::csv_export::split(&line.replace(", \"", ",\""), b',')?;
+    Ok(fields.iter().map(|f| f.trim().trim_matches('"').to_string()).collect())
 }
 
 fn owned(value: &str) -> Option<Cow<'static, str>> {

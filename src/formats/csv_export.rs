@@ -125,7 +125,7 @@ impl CsvParser {
 }
 
 /// Splits one CSV line, honouring quotes.
-fn split(line: &str, delimiter: u8) -> Result<Vec<String>, ParseError> {
+pub(super) fn split(line: &str, delimiter: u8) -> Result<Vec<String>, ParseError> {
     let mut reader =
         csv::ReaderBuilder::new().has_headers(false).delimiter(delimiter).flexible(true).from_reader(line.as_bytes());
     let mut record = csv::StringRecord::new();
