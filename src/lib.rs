@@ -8,6 +8,7 @@
 pub mod config;
 pub mod enrich;
 pub mod formats;
+pub mod safe_csv;
 
 #[cfg(feature = "pipeline")]
 pub mod aggregate;

@@ -10,6 +10,7 @@ use super::views::{SchoolWeek, STANDS_OUT_Z};
 use crate::report::charts::{save, HorizontalBars};
 use crate::report::pdf::Document;
 use crate::report::weekly::write_atomically;
+use crate::safe_csv::SafeCsv;
 
 const TEMPLATE: &str = include_str!("../../assets/la.typ");
 /// Most schools drawn in a chart.
@@ -79,14 +80,14 @@ pub fn write_la_report(rows: &[SchoolWeek], out: &Path) -> Result<LaFiles> {
         _ => "no data".to_string(),
     };
     let school_weeks_csv = out.join("school-weeks.csv");
-    let mut csv = csv::Writer::from_writer(Vec::new());
+    let mut csv = SafeCsv::new(Vec::new());
     for row in rows {
         csv.serialize(row)?;
     }
     write_atomically(&school_weeks_csv, &csv.into_inner()?)?;
     let outliers: Vec<&SchoolWeek> = rows.iter().filter(|r| !r.stands_out.is_empty()).collect();
     let outliers_csv = out.join("outliers.csv");
-    let mut csv = csv::Writer::from_writer(Vec::new());
+    let mut csv = SafeCsv::new(Vec::new());
     csv.write_record(["school", "week", "why"])?;
     for r in &outliers {
         csv.write_record([&r.school, &r.week, &r.stands_out])?;

@@ -10,6 +10,7 @@ use crate::detect::out_of_hours::OutOfHours;
 use crate::detect::repeats::Repeat;
 use crate::detect::spikes::Spike;
 use crate::detect::{Evidence, Tally};
+use crate::safe_csv::SafeCsv;
 
 /// How findings are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -129,7 +130,7 @@ pub fn write<T: Tabular>(findings: &[T], format: OutputFormat, out: &mut impl Wr
             writeln!(out)?;
         }
         OutputFormat::Csv => {
-            let mut writer = csv::Writer::from_writer(out);
+            let mut writer = SafeCsv::new(out);
             let mut headers: Vec<&str> = T::headers().to_vec();
             headers.push("evidence");
             writer.write_record(&headers)?;

@@ -4,6 +4,8 @@
 
 use anyhow::Result;
 
+use crate::safe_csv::SafeCsv;
+
 use crate::config::Profile;
 use crate::detect::out_of_hours::OutOfHours;
 use crate::detect::repeats::Repeat;
@@ -16,7 +18,7 @@ fn names(tallies: &[Tally]) -> String {
 
 /// Every finding as one CSV row.
 pub fn findings_csv(spikes: &[Spike], sessions: &[OutOfHours], repeats: &[Repeat]) -> Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = SafeCsv::new(Vec::new());
     w.write_record([
         "kind",
         "id",
@@ -107,7 +109,7 @@ pub fn incident_log_csv(
     sessions: &[OutOfHours],
     repeats: &[Repeat],
 ) -> Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = SafeCsv::new(Vec::new());
     w.write_record([
         "date",
         "time",
