@@ -2,7 +2,8 @@
 //! parser reads the sample; the one that reads the most lines wins, and where several read them
 //! all, the more specific format wins (combined before common, a configured logformat first).
 //! Look-alikes are told apart by what only one of them writes: e2guardian's format 3 always logs
-//! `DEFAULT_PARENT/` and a `-` MIME type, and format 6 leaves the server field empty.
+//! `DEFAULT_PARENT/` and a `-` MIME type; formats 5–8 share one tab layout, where 7 and 8 add two
+//! fields and 6 and 8 leave the server field empty.
 
 use super::csv_export::CsvParser;
 use super::e2guardian::E2guardianParser;
@@ -27,12 +28,11 @@ pub fn choose(sample: &[&str], choice: FormatChoice, hints: &FormatHints) -> Res
     let lines: Vec<&str> = sample.iter().copied().filter(|l| !l.trim().is_empty()).take(SAMPLE_LINES).collect();
     let candidates: Vec<FormatName> = match choice {
         FormatChoice::Exact(name) => vec![name],
-        FormatChoice::AnyE2guardian => [1, 2, 3, 4, 5, 6].map(FormatName::E2guardian).to_vec(),
-        // e2guardian's formats 3 and 6 look like Squid's and format 5: `refine` tells them apart.
-        FormatChoice::Auto => FormatName::ALL
-            .into_iter()
-            .filter(|f| !matches!(f, FormatName::E2guardian(3) | FormatName::E2guardian(6)))
-            .collect(),
+        FormatChoice::AnyE2guardian => [1, 2, 3, 4, 5].map(FormatName::E2guardian).to_vec(),
+        // e2guardian's format 3 looks like Squid's, and 6–8 read like 5: `refine` tells them apart.
+        FormatChoice::Auto => {
+            FormatName::ALL.into_iter().filter(|f| !matches!(f, FormatName::E2guardian(3 | 6 | 7 | 8))).collect()
+        }
     };
     let mut best: Option<((usize, usize), Parser)> = None;
     let mut reasons = Vec::new();
@@ -99,10 +99,16 @@ fn refine(parser: Parser, lines: &[&str]) -> Parser {
         FormatName::Squid if !lines.is_empty() && lines.iter().all(|l| looks_like_e2guardian3(l)) => {
             Parser::Squid(SquidParser::builtin(FormatName::E2guardian(3)))
         }
-        FormatName::E2guardian(5) | FormatName::E2guardian(6)
-            if lines.iter().all(|l| l.split('\t').nth(1) == Some("")) =>
-        {
-            Parser::E2guardian(E2guardianParser::new(6).expect("format 6 exists"))
+        FormatName::E2guardian(5..=8) => {
+            let extended = lines.iter().all(|l| l.split('\t').count() >= 21);
+            let blank_server = lines.iter().all(|l| l.split('\t').nth(1) == Some(""));
+            let format = match (extended, blank_server) {
+                (false, false) => 5,
+                (false, true) => 6,
+                (true, false) => 7,
+                (true, true) => 8,
+            };
+            Parser::E2guardian(E2guardianParser::new(format).expect("formats 5 to 8 exist"))
         }
         _ => parser,
     }

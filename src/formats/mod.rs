@@ -219,7 +219,7 @@ pub enum FormatName {
     SquidCombined,
     /// Squid with a custom `logformat` string from the profile or `--logformat`.
     SquidLogformat,
-    /// e2guardian `logfileformat` 1 to 6.
+    /// e2guardian `logfileformat` 1 to 8.
     E2guardian(u8),
     /// squidGuard's redirect log.
     Squidguard,
@@ -244,7 +244,7 @@ pub enum FormatName {
 impl FormatName {
     /// Every concrete format, in the order auto-detection tries them: the more specific first, so
     /// that ties go to them (a configured logformat, then combined before common).
-    pub const ALL: [FormatName; 19] = [
+    pub const ALL: [FormatName; 21] = [
         FormatName::SquidLogformat,
         FormatName::SquidCombined,
         FormatName::SquidCommon,
@@ -255,6 +255,8 @@ impl FormatName {
         FormatName::E2guardian(4),
         FormatName::E2guardian(5),
         FormatName::E2guardian(6),
+        FormatName::E2guardian(7),
+        FormatName::E2guardian(8),
         FormatName::Squidguard,
         FormatName::Fortigate,
         FormatName::SophosUtm,
@@ -278,7 +280,9 @@ impl FormatName {
             FormatName::E2guardian(3) => "e2guardian-3",
             FormatName::E2guardian(4) => "e2guardian-4",
             FormatName::E2guardian(5) => "e2guardian-5",
-            FormatName::E2guardian(_) => "e2guardian-6",
+            FormatName::E2guardian(6) => "e2guardian-6",
+            FormatName::E2guardian(7) => "e2guardian-7",
+            FormatName::E2guardian(_) => "e2guardian-8",
             FormatName::Squidguard => "squidguard",
             FormatName::Fortigate => "fortigate",
             FormatName::SophosUtm => "sophos-utm",
@@ -303,7 +307,9 @@ impl FormatName {
             FormatName::E2guardian(3) => "e2guardian logfileformat 3 (Squid-like)",
             FormatName::E2guardian(4) => "e2guardian logfileformat 4 (tab separated)",
             FormatName::E2guardian(5) => "e2guardian logfileformat 5 (Protex, tab separated)",
-            FormatName::E2guardian(_) => "e2guardian logfileformat 6 (Protex, blank server)",
+            FormatName::E2guardian(6) => "e2guardian logfileformat 6 (Protex, blank server)",
+            FormatName::E2guardian(7) => "e2guardian logfileformat 7 (5 plus search terms and flags)",
+            FormatName::E2guardian(_) => "e2guardian logfileformat 8 (6 plus search terms and flags; 5.4+ default)",
             FormatName::Squidguard => "squidGuard redirect log (squidGuard.log)",
             FormatName::Fortigate => "FortiGate web filter and application control (key=value syslog)",
             FormatName::SophosUtm => "Sophos UTM web proxy (httpproxy key=value lines)",
@@ -349,7 +355,7 @@ pub enum FormatChoice {
 pub enum Parser {
     /// Any Squid format, compiled from its logformat string.
     Squid(squid::SquidParser),
-    /// e2guardian formats 1, 2, 4, 5 and 6 (format 3 is a Squid parser).
+    /// e2guardian formats 1, 2 and 4 to 8 (format 3 is a Squid parser).
     E2guardian(e2guardian::E2guardianParser),
     /// squidGuard's log.
     Squidguard,
