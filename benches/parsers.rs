@@ -9,9 +9,10 @@ use std::sync::Arc;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use filterwatch::config::Profile;
 use filterwatch::enrich::{Enricher, SchoolContext};
+use filterwatch::event::EventSource;
 use filterwatch::formats::detect::{choose, FormatHints};
 use filterwatch::formats::FormatChoice;
-use filterwatch::ingest::parse::{parse_chunk, SourceNames};
+use filterwatch::ingest::parse::parse_chunk;
 use filterwatch::ingest::source::Chunk;
 
 const USERLOG: &str = r#"%{%Y-%m-%d %H:%M:%S}tl %>a %un %Ss/%03>Hs %rm %ru %<st %mt %tr category=%{category}note err=%err_code "%{User-Agent}>h""#;
@@ -63,17 +64,17 @@ fn chunk_stage(c: &mut Criterion) {
     let profile = Profile::from_toml("id = \"bench\"\n", Path::new(".")).expect("profile");
     let school = Arc::new(SchoolContext::new(profile).expect("school"));
     let mut enricher = Enricher::new(school);
-    let names = SourceNames { format: "squid".into(), file: "access.log".into() };
+    let source = EventSource { format: "squid".into(), file: "access.log".into(), content: "0123456789abcdef".into() };
     let chunk = Chunk { data, first_line: 1, oversized: None };
     let mut group = c.benchmark_group("chunk");
     group.throughput(Throughput::Elements(line_count));
     group.sample_size(20);
     group.bench_function("squid-native 4MiB parse+enrich+columns", |b| {
-        b.iter(|| parse_chunk(&chunk, &parser, &mut enricher, &names).rows)
+        b.iter(|| parse_chunk(&chunk, &parser, &mut enricher, &source).rows)
     });
     group.throughput(Throughput::Bytes(chunk.data.len() as u64));
     group.bench_function("squid-native 4MiB bytes", |b| {
-        b.iter(|| parse_chunk(&chunk, &parser, &mut enricher, &names).rows)
+        b.iter(|| parse_chunk(&chunk, &parser, &mut enricher, &source).rows)
     });
     group.finish();
 }

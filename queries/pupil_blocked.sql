@@ -12,7 +12,8 @@ SELECT
   client_ip,
   device,
   source_file,
-  source_line
+  source_line,
+  source_content
 FROM events
 WHERE role = 'pupil'
   AND action = 'blocked'

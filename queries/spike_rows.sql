@@ -5,7 +5,8 @@ SELECT
   domain,
   `user`,
   source_file,
-  source_line
+  source_line,
+  source_content
 FROM events
 WHERE action = 'blocked'
   AND school = :school

@@ -35,6 +35,9 @@ pub struct Profile {
     pub hours: Hours,
     /// Globs of the logs the nightly job reads (rotated and .gz files included).
     pub logs: Vec<String>,
+    /// Read log files that are links to somewhere outside the folder their glob starts in
+    /// (off: such a link is skipped with a message, so a planted link cannot copy another file).
+    pub follow_links: bool,
     /// Forces one log format for every file instead of auto-detection.
     pub format: Option<String>,
     /// A Squid `logformat` string (as written in squid.conf) for custom Squid logs.
@@ -44,6 +47,11 @@ pub struct Profile {
     /// Days of data to keep; `nightly` deletes older date partitions, rejects and alerts.
     /// Absent: keep everything.
     pub retention_days: Option<u32>,
+    /// Lines dated more than this many days before ingest are rejected (a stray 1970 line would
+    /// otherwise stretch every week loop over decades). Default 10957 (30 years).
+    pub reject_older_than_days: u32,
+    /// Lines dated more than this many hours after ingest are rejected. Default 48.
+    pub reject_future_hours: u32,
     /// Detection thresholds.
     pub detect: DetectSettings,
     /// Category severity tiers.
@@ -73,6 +81,32 @@ pub struct DetectSettings {
     /// Blocked attempts in one window that make a repeat.
     pub repeat_min_attempts: u32,
 }
+
+impl DetectSettings {
+    /// Checks every threshold against its bounds; the error names the key and the bounds.
+    fn validate(&self) -> Result<()> {
+        check_bounds("detect.spike_min_count", self.spike_min_count, 1, 1_000_000)?;
+        if !(0.5..=100.0).contains(&self.spike_min_score) {
+            bail!("key `detect.spike_min_score`: {} is not a number from 0.5 to 100", self.spike_min_score);
+        }
+        check_bounds("detect.spike_baseline_days", self.spike_baseline_days, 1, 366)?;
+        check_bounds("detect.out_of_hours_min_requests", self.out_of_hours_min_requests, 1, 1_000_000)?;
+        check_bounds("detect.session_gap_minutes", self.session_gap_minutes, 1, 1440)?;
+        check_bounds("detect.repeat_window_minutes", self.repeat_window_minutes, 1, 1440)?;
+        check_bounds("detect.repeat_min_attempts", self.repeat_min_attempts, 2, 100_000)
+    }
+}
+
+/// `Err` naming the key and its bounds when `value` is outside `low..=high`.
+pub fn check_bounds(key: &str, value: u32, low: u32, high: u32) -> Result<()> {
+    if !(low..=high).contains(&value) {
+        bail!("key `{key}`: {value} is outside {low}..={high}");
+    }
+    Ok(())
+}
+
+/// Most days of retention or age any setting may name (100 years).
+pub const MAX_DAYS: u32 = 36_525;
 
 impl Default for DetectSettings {
     fn default() -> Self {
@@ -290,6 +324,12 @@ fn default_delimiter() -> char {
 fn default_time_format() -> String {
     "%Y-%m-%d %H:%M:%S".to_string()
 }
+fn default_reject_older_than_days() -> u32 {
+    10957
+}
+fn default_reject_future_hours() -> u32 {
+    48
+}
 fn default_blocked_values() -> Vec<String> {
     ["blocked", "block", "denied", "deny", "filtered"].map(String::from).to_vec()
 }
@@ -309,10 +349,16 @@ struct RawProfile {
     hours: RawHours,
     #[serde(default)]
     logs: Vec<String>,
+    #[serde(default)]
+    follow_links: bool,
     format: Option<String>,
     squid_logformat: Option<String>,
     csv: Option<CsvMapping>,
     retention_days: Option<u32>,
+    #[serde(default = "default_reject_older_than_days")]
+    reject_older_than_days: u32,
+    #[serde(default = "default_reject_future_hours")]
+    reject_future_hours: u32,
     #[serde(default)]
     detect: DetectSettings,
     #[serde(default)]
@@ -385,6 +431,12 @@ impl Profile {
     fn parse(text: &str, base_dir: &Path, load_files: bool) -> Result<Profile> {
         let raw: RawProfile = toml::from_str(text).map_err(|e| anyhow::anyhow!(toml_error(&e)))?;
         validate_id(&raw.id)?;
+        raw.detect.validate()?;
+        if let Some(days) = raw.retention_days {
+            check_bounds("retention_days", days, 1, MAX_DAYS)?;
+        }
+        check_bounds("reject_older_than_days", raw.reject_older_than_days, 1, MAX_DAYS)?;
+        check_bounds("reject_future_hours", raw.reject_future_hours, 1, 24 * 366)?;
         let timezone: Tz = raw
             .timezone
             .parse()
@@ -414,10 +466,13 @@ impl Profile {
             role_rules,
             hours,
             logs: raw.logs,
+            follow_links: raw.follow_links,
             format: raw.format,
             squid_logformat: raw.squid_logformat,
             csv: raw.csv,
             retention_days: raw.retention_days,
+            reject_older_than_days: raw.reject_older_than_days,
+            reject_future_hours: raw.reject_future_hours,
             detect: raw.detect,
             severity: raw.severity,
             base_dir: base_dir.to_path_buf(),
@@ -440,11 +495,16 @@ fn toml_error(e: &toml::de::Error) -> String {
     }
 }
 
-fn validate_id(id: &str) -> Result<()> {
-    let ok = !id.is_empty()
+/// Whether `id` can name a school: letters, digits, `-` and `_`, not only digits. Such an id is
+/// safe to use as a folder name (never `..`, `/` or absolute).
+pub fn is_school_id(id: &str) -> bool {
+    !id.is_empty()
         && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        && !id.chars().all(|c| c.is_ascii_digit());
-    if !ok {
+        && !id.chars().all(|c| c.is_ascii_digit())
+}
+
+fn validate_id(id: &str) -> Result<()> {
+    if !is_school_id(id) {
         bail!(
             "key `id`: {id:?} must be letters, digits, '-' or '_' and not only digits \
              (it names a partition folder, and numeric ids are read as numbers by Spark)"

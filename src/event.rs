@@ -27,8 +27,8 @@ pub fn schema() -> SchemaRef {
                 text("role", false),
                 Field::new("year_group", DataType::Int8, true),
                 text("method", false),
-                text("host", false),
-                text("domain", false),
+                text("host", true),
+                text("domain", true),
                 text("url", true),
                 text("search_terms", true),
                 Field::new("status", DataType::UInt16, false),
@@ -41,6 +41,7 @@ pub fn schema() -> SchemaRef {
                 text("user_agent", true),
                 text("source_format", false),
                 text("source_file", false),
+                text("source_content", true),
                 Field::new("source_line", DataType::UInt64, false),
             ]))
         })
@@ -68,10 +69,10 @@ pub struct EventRow<'a> {
     pub year_group: Option<i8>,
     /// HTTP method.
     pub method: &'a str,
-    /// Lower-cased host.
-    pub host: &'a str,
-    /// Registrable domain.
-    pub domain: &'a str,
+    /// Lower-cased host; none when the request had none (a port scan, a broken client).
+    pub host: Option<&'a str>,
+    /// Registrable domain; none with the host.
+    pub domain: Option<&'a str>,
     /// Full URL when known.
     pub url: Option<&'a str>,
     /// Decoded search terms.
@@ -94,6 +95,18 @@ pub struct EventRow<'a> {
     pub user_agent: Option<&'a str>,
     /// 1-based line number in the source file.
     pub source_line: u64,
+}
+
+/// Where a file's rows came from: the same on every row of the file.
+#[derive(Debug, Clone)]
+pub struct EventSource {
+    /// `source_format`: the format the file was read as.
+    pub format: Arc<str>,
+    /// `source_file`: the file's canonical path, for people (lossy where not UTF-8).
+    pub file: Arc<str>,
+    /// `source_content`: the id of the file's content in the manifest, which finds the lines
+    /// again after the file is renamed or compressed.
+    pub content: Arc<str>,
 }
 
 /// Column builders for a batch of events from one source file.
@@ -121,14 +134,14 @@ pub struct EventColumns {
     user_agent: StringBuilder,
     source_format: StringBuilder,
     source_file: StringBuilder,
+    source_content: StringBuilder,
     source_line: UInt64Builder,
-    format_name: Arc<str>,
-    file_name: Arc<str>,
+    source: EventSource,
 }
 
 impl EventColumns {
-    /// Empty builders for events read from `file_name` in format `format_name`.
-    pub fn new(format_name: Arc<str>, file_name: Arc<str>) -> EventColumns {
+    /// Empty builders for events read from `source`.
+    pub fn new(source: EventSource) -> EventColumns {
         EventColumns {
             ts: TimestampMicrosecondBuilder::new().with_timezone("UTC"),
             local_time: TimestampMicrosecondBuilder::new(),
@@ -153,9 +166,9 @@ impl EventColumns {
             user_agent: StringBuilder::new(),
             source_format: StringBuilder::new(),
             source_file: StringBuilder::new(),
+            source_content: StringBuilder::new(),
             source_line: UInt64Builder::new(),
-            format_name,
-            file_name,
+            source,
         }
     }
 
@@ -170,8 +183,8 @@ impl EventColumns {
         self.role.append_value(row.role);
         self.year_group.append_option(row.year_group);
         self.method.append_value(row.method);
-        self.host.append_value(row.host);
-        self.domain.append_value(row.domain);
+        self.host.append_option(row.host);
+        self.domain.append_option(row.domain);
         self.url.append_option(row.url);
         self.search_terms.append_option(row.search_terms);
         self.status.append_value(row.status);
@@ -182,8 +195,9 @@ impl EventColumns {
         self.bytes.append_value(row.bytes);
         self.duration_ms.append_option(row.duration_ms);
         self.user_agent.append_option(row.user_agent);
-        self.source_format.append_value(&*self.format_name);
-        self.source_file.append_value(&*self.file_name);
+        self.source_format.append_value(&*self.source.format);
+        self.source_file.append_value(&*self.source.file);
+        self.source_content.append_value(&*self.source.content);
         self.source_line.append_value(row.source_line);
     }
 
@@ -213,6 +227,7 @@ impl EventColumns {
             Arc::new(self.user_agent.finish()),
             Arc::new(self.source_format.finish()),
             Arc::new(self.source_file.finish()),
+            Arc::new(self.source_content.finish()),
             Arc::new(self.source_line.finish()),
         ];
         RecordBatch::try_new(schema(), columns).expect("event columns match the schema")

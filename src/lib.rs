@@ -7,8 +7,11 @@
 
 pub mod config;
 pub mod enrich;
+pub mod escape;
 pub mod formats;
+pub mod private_fs;
 pub mod safe_csv;
+pub mod stored_path;
 
 #[cfg(feature = "pipeline")]
 pub mod aggregate;
@@ -22,6 +25,8 @@ pub mod detect;
 pub mod event;
 #[cfg(feature = "pipeline")]
 pub mod ingest;
+#[cfg(feature = "pipeline")]
+pub mod locate;
 #[cfg(feature = "pipeline")]
 pub mod nightly;
 #[cfg(feature = "pipeline")]

@@ -46,6 +46,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    filterwatch::private_fs::restrict_umask();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Ingest(args) => cmd::ingest::run(args),

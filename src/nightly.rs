@@ -20,7 +20,8 @@ use crate::detect::spikes::Spike;
 use crate::detect::{out_of_hours, repeats, spikes, Scope};
 use crate::enrich::SchoolContext;
 use crate::ingest::{self, FileReport, IngestOptions};
-use crate::report::weekly::{write_atomically, write_weekly, Week, WeeklyFiles};
+use crate::private_fs::write_atomically;
+use crate::report::weekly::{write_weekly, Week, WeeklyFiles};
 use crate::store::{Dataset, Pruned};
 
 /// How far back the first run looks when nothing tells it otherwise.
@@ -35,6 +36,9 @@ pub struct NightlyState {
     pub covered_until: Option<NaiveDate>,
     /// Findings already reported, with the date they were first seen.
     pub reported: Vec<(String, NaiveDate)>,
+    /// A week (its Monday) whose report failed: tried again every night until it is written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weekly_retry: Option<NaiveDate>,
 }
 
 /// The findings of one run.
@@ -58,12 +62,16 @@ pub struct Alerts {
 pub struct NightlyOutcome {
     /// Per-file ingest results.
     pub files: Vec<FileReport>,
+    /// Files the `logs` globs matched that were not read, with why.
+    pub skipped: Vec<(PathBuf, String)>,
     /// Everything the detections found in the window.
     pub alerts: Alerts,
     /// Lines for people: new findings that need action (empty when there is nothing to act on).
     pub summary: Vec<String>,
     /// The weekly report, when one was due.
     pub weekly: Option<WeeklyFiles>,
+    /// Why a weekly report that was due could not be written (it is tried again next night).
+    pub weekly_error: Option<String>,
     /// What retention removed.
     pub pruned: Option<Pruned>,
 }
@@ -77,9 +85,9 @@ pub fn run_school(
     weekly: bool,
 ) -> Result<NightlyOutcome> {
     let dataset = Dataset::open(data)?;
-    let paths = crate::ingest::paths::expand_globs(&profile)?;
+    let selection = crate::ingest::paths::expand_globs(&profile)?;
     let school = Arc::new(SchoolContext::new(profile.clone())?);
-    let files = ingest::ingest(&dataset, school, &paths, options, &indicatif::ProgressBar::hidden())?;
+    let files = ingest::ingest(&dataset, school, &selection.files, options, &indicatif::ProgressBar::hidden())?;
     let state_path = data.join("state").join(format!("{}.json", profile.id));
     let mut state = read_state(&state_path)?;
 
@@ -108,13 +116,26 @@ pub fn run_school(
     write_alerts(data, today, &alerts)?;
     let summary = new_findings(&profile, &alerts, &mut state, today);
 
-    let weekly_files = if (weekly || today.weekday() == Weekday::Mon) && has_events {
-        let week = Week::of(today).previous();
-        let out = data.join("reports").join(format!("{}-{}", profile.id, week.label()));
-        Some(write_weekly(data, &profile, week, &out)?)
-    } else {
-        None
+    // A failing report (one bad log field, a full disk) must not stop alerts, retention or the
+    // state: it is reported, and the same week is tried again on the next run.
+    let due = match state.weekly_retry {
+        Some(monday) => Some(Week::of(monday)),
+        None => ((weekly || today.weekday() == Weekday::Mon) && has_events).then(|| Week::of(today).previous()),
     };
+    let (mut weekly_files, mut weekly_error) = (None, None);
+    if let Some(week) = due {
+        let out = data.join("reports").join(format!("{}-{}", profile.id, week.label()));
+        match write_weekly(data, &profile, week, &out) {
+            Ok(files) => {
+                weekly_files = Some(files);
+                state.weekly_retry = None;
+            }
+            Err(error) => {
+                weekly_error = Some(format!("{error:#}"));
+                state.weekly_retry = Some(week.monday);
+            }
+        }
+    }
     let pruned = match profile.retention_days {
         Some(days) => Some(dataset.prune(&profile.id, today - Days::new(u64::from(days)))?),
         None => None,
@@ -123,7 +144,15 @@ pub fn run_school(
     state.covered_until = Some(today);
     state.reported.retain(|(_, seen)| (today - *seen).num_days() <= REMEMBER_DAYS);
     write_atomically(&state_path, &serde_json::to_vec_pretty(&state)?)?;
-    Ok(NightlyOutcome { files, alerts, summary, weekly: weekly_files, pruned })
+    Ok(NightlyOutcome {
+        files,
+        skipped: selection.skipped,
+        alerts,
+        summary,
+        weekly: weekly_files,
+        weekly_error,
+        pruned,
+    })
 }
 
 fn read_state(path: &Path) -> Result<NightlyState> {

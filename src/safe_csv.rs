@@ -2,8 +2,8 @@
 //! usernames, categories) reaches these files, and a spreadsheet runs a cell that starts with
 //! `=`, `+`, `-` or `@` as a formula. Following OWASP's advice on CSV injection, such a cell is
 //! prefixed with `'` (a plain number such as `-3.5` is left alone), and control characters are
-//! written as visible escapes (`\t`, `\n`, `\r`, `\xNN`), so no cell can start a formula with a
-//! tab or carriage return or break a row apart.
+//! written as visible escapes ([`crate::escape`]), so no cell can start a formula with a tab or
+//! carriage return or break a row apart.
 
 use std::borrow::Cow;
 use std::io::Write;
@@ -56,39 +56,21 @@ impl<W: Write> SafeCsv<W> {
     }
 
     /// Flushes and returns the underlying writer.
-    pub fn into_inner(self) -> Result<W, csv::IntoInnerError<csv::Writer<W>>> {
-        self.inner.into_inner()
+    pub fn into_inner(self) -> std::io::Result<W> {
+        self.inner.into_inner().map_err(|e| e.into_error())
     }
 }
 
 /// The cell as it is safe to write: control characters escaped, and a leading formula character
 /// defused with `'` unless the cell is a plain number.
 pub fn neutralise(cell: &str) -> Cow<'_, str> {
-    let escaped = escape_controls(cell);
+    let escaped = crate::escape::text(cell);
     let starts_formula = escaped.starts_with(FORMULA_STARTS);
     if starts_formula && !is_plain_number(&escaped) {
         Cow::Owned(format!("'{escaped}"))
     } else {
         escaped
     }
-}
-
-/// Control characters as visible escapes; the text unchanged (borrowed) when it has none.
-pub fn escape_controls(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(char::is_control) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '\t' => out.push_str("\\t"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    Cow::Owned(out)
 }
 
 /// `-3`, `+1.5`, `42`: a number a spreadsheet reads as a number, not a formula.

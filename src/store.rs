@@ -14,6 +14,8 @@ use serde::{Deserialize, Serialize};
 const STAGING: &str = ".staging";
 const COMMIT_MARKER: &str = "COMMIT";
 const MANIFEST: &str = "manifest.json";
+/// Longest rejects file name kept from a source path (file systems allow 255 bytes).
+const MAX_REJECTS_NAME_BYTES: usize = 200;
 
 /// An open dataset folder, locked for this process.
 #[derive(Debug)]
@@ -27,8 +29,15 @@ pub struct Dataset {
 pub struct ManifestEntry {
     /// School the file was ingested for.
     pub school: String,
-    /// Path the content was last read from.
+    /// Stable id of this content within the manifest, stamped on every row read from it
+    /// (`source_content`), so a finding's lines are found again whatever the file is called now.
+    #[serde(default)]
+    pub id: String,
+    /// Canonical path the content was last read from ([`crate::stored_path`]: lossless).
     pub path: String,
+    /// Other canonical paths the same content was read from before (its names before a rotation).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub seen: Vec<String>,
     /// Format it was read as.
     pub format: String,
     /// Bytes of (decompressed) content ingested.
@@ -58,6 +67,56 @@ pub struct Manifest {
     pub version: u32,
     /// The entries, one per distinct content.
     pub files: Vec<ManifestEntry>,
+}
+
+/// The manifest layout written by this version: 2 added content ids and seen paths.
+const MANIFEST_VERSION: u32 = 2;
+/// Hex digits of the head hash that make a content id.
+const CONTENT_ID_DIGITS: usize = 16;
+
+impl Manifest {
+    /// A new id for a content with this head hash: its first hex digits, with a `-2`, `-3`…
+    /// suffix while `taken` says another content of the school already has it.
+    pub fn new_content_id(head_sha256: &str, taken: impl Fn(&str) -> bool) -> String {
+        let base = &head_sha256[..head_sha256.len().min(CONTENT_ID_DIGITS)];
+        let mut id = base.to_string();
+        let mut suffix = 2;
+        while taken(&id) {
+            id = format!("{base}-{suffix}");
+            suffix += 1;
+        }
+        id
+    }
+
+    /// A school's content by id.
+    pub fn content(&self, school: &str, id: &str) -> Option<&ManifestEntry> {
+        self.files.iter().find(|e| e.school == school && e.id == id)
+    }
+
+    /// Gives entries from a version 1 manifest (no ids) their ids.
+    fn upgrade(mut self) -> Manifest {
+        let mut ids: std::collections::HashSet<(String, String)> =
+            self.files.iter().map(|e| (e.school.clone(), e.id.clone())).collect();
+        for entry in self.files.iter_mut().filter(|e| e.id.is_empty()) {
+            let school = entry.school.clone();
+            entry.id =
+                Manifest::new_content_id(&entry.head_sha256, |id| ids.contains(&(school.clone(), id.to_string())));
+            ids.insert((school, entry.id.clone()));
+        }
+        self.version = MANIFEST_VERSION;
+        self
+    }
+}
+
+impl ManifestEntry {
+    /// Records that the content was read from `path` (stored form) now, keeping the old name.
+    pub fn seen_at(&mut self, path: String) {
+        if self.path != path {
+            let old = std::mem::replace(&mut self.path, path);
+            self.seen.retain(|p| *p != self.path && *p != old);
+            self.seen.push(old);
+        }
+    }
 }
 
 impl Dataset {
@@ -93,12 +152,7 @@ impl Dataset {
 
     /// Reads the manifest (empty when nothing was ingested yet).
     pub fn manifest(&self) -> Result<Manifest> {
-        let path = self.root.join(MANIFEST);
-        match fs::read(&path) {
-            Ok(bytes) => serde_json::from_slice(&bytes).with_context(|| format!("damaged manifest {}", path.display())),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Manifest { version: 1, files: Vec::new() }),
-            Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
-        }
+        read_manifest(&self.root)
     }
 
     /// Starts a staged change.
@@ -130,15 +184,39 @@ impl Dataset {
         PathBuf::from("profiles").join(format!("{school}.toml"))
     }
 
-    /// The relative path of a school's rejects file for a source file.
+    /// The relative path of a school's rejects file for a source file: the path flattened (`/`
+    /// as `_`), its start kept and the rest replaced by a hash when it would make too long a
+    /// file name.
     pub fn rejects_path(school: &str, source: &Path) -> PathBuf {
         let flat: String = source
             .to_string_lossy()
             .trim_start_matches('/')
             .chars()
-            .map(|c| if c == '/' || c == '\\' || c == ':' { '_' } else { c })
+            .map(|c| if c == '/' || c == '\\' || c == ':' || c.is_control() { '_' } else { c })
             .collect();
-        PathBuf::from("rejects").join(school).join(format!("{flat}.rejects"))
+        let name = if flat.len() > MAX_REJECTS_NAME_BYTES {
+            let cut = (0..=MAX_REJECTS_NAME_BYTES - 17).rev().find(|&i| flat.is_char_boundary(i)).unwrap_or(0);
+            let digest = crate::ingest::source::sha256_hex(flat.as_bytes());
+            format!("{}-{}", &flat[..cut], &digest[..16])
+        } else {
+            flat
+        };
+        PathBuf::from("rejects").join(school).join(format!("{name}.rejects"))
+    }
+}
+
+/// Reads a dataset's manifest without taking its lock (it is replaced by a rename, so a reader
+/// sees the old or the new one whole); empty when nothing was ingested yet.
+pub fn read_manifest(root: &Path) -> Result<Manifest> {
+    let path = root.join(MANIFEST);
+    match fs::read(&path) {
+        Ok(bytes) => serde_json::from_slice::<Manifest>(&bytes)
+            .map(Manifest::upgrade)
+            .with_context(|| format!("damaged manifest {}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Ok(Manifest { version: MANIFEST_VERSION, files: Vec::new() })
+        }
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
     }
 }
 
@@ -159,21 +237,27 @@ pub fn schools(root: &Path) -> Result<Vec<String>> {
 pub fn date_range(root: &Path, schools: &[String]) -> Result<Option<(chrono::NaiveDate, chrono::NaiveDate)>> {
     let mut range: Option<(chrono::NaiveDate, chrono::NaiveDate)> = None;
     for school in schools {
-        let dir = root.join("events").join(format!("school={school}"));
-        for entry in fs::read_dir(&dir).with_context(|| format!("cannot list {}", dir.display()))? {
-            let name = entry?.file_name().to_string_lossy().to_string();
-            let Some(date) =
-                name.strip_prefix("date=").and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-            else {
-                continue;
-            };
-            range = Some(match range {
-                Some((lo, hi)) => (lo.min(date), hi.max(date)),
-                None => (date, date),
-            });
+        let dates = school_dates(root, school)?;
+        if let (Some(&lo), Some(&hi)) = (dates.first(), dates.last()) {
+            range = Some(range.map_or((lo, hi), |(a, b)| (a.min(lo), b.max(hi))));
         }
     }
     Ok(range)
+}
+
+/// The school-local dates a school has events for (its `date=` partitions).
+pub fn school_dates(root: &Path, school: &str) -> Result<std::collections::BTreeSet<chrono::NaiveDate>> {
+    let dir = root.join("events").join(format!("school={school}"));
+    let mut dates = std::collections::BTreeSet::new();
+    for entry in fs::read_dir(&dir).with_context(|| format!("cannot list {}", dir.display()))? {
+        let name = entry?.file_name().to_string_lossy().to_string();
+        if let Some(date) =
+            name.strip_prefix("date=").and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        {
+            dates.insert(date);
+        }
+    }
+    Ok(dates)
 }
 
 /// A school's settings (hours, thresholds, severities) from the profile copy ingest keeps in the
@@ -193,7 +277,13 @@ pub fn school_settings(root: &Path, school: &str) -> Result<crate::config::Profi
 pub fn scan_events(root: &Path) -> Result<polars::prelude::LazyFrame> {
     use polars::prelude::{HiveOptions, LazyFrame, PlRefPath, ScanArgsParquet};
     let pattern = root.join("events").join("**").join("*.parquet");
-    let args = ScanArgsParquet { hive_options: HiveOptions::new_enabled(), glob: true, ..Default::default() };
+    // Files written before a column was added (`source_content`) read it as null.
+    let args = ScanArgsParquet {
+        hive_options: HiveOptions::new_enabled(),
+        glob: true,
+        allow_missing_columns: true,
+        ..Default::default()
+    };
     LazyFrame::scan_parquet(PlRefPath::new(pattern.to_string_lossy().as_ref()), args)
         .with_context(|| format!("cannot read the events in {}", root.display()))
 }
@@ -220,6 +310,7 @@ impl Dataset {
     /// date) and appends what was removed to `DATA/prune.log` (one JSON object a line). The
     /// manifest keeps its entries, so old log files still on disk are not ingested again.
     pub fn prune(&self, school: &str, before: chrono::NaiveDate) -> Result<Pruned> {
+        anyhow::ensure!(crate::config::is_school_id(school), "{school:?} is not a school id");
         let mut pruned = Pruned {
             at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             school: school.to_string(),
@@ -241,8 +332,7 @@ impl Dataset {
         }
         let alerts_dir = self.root.join("alerts");
         for name in entry_names(&alerts_dir)? {
-            if dated(&name, "", ".json") {
-                fs::remove_file(alerts_dir.join(&name)).with_context(|| format!("cannot remove {name}"))?;
+            if dated(&name, "", ".json") && remove_school_alerts(&alerts_dir.join(&name), school)? {
                 pruned.alerts.push(name);
             }
         }
@@ -266,6 +356,25 @@ impl Dataset {
             .with_context(|| format!("cannot write {}", log.display()))?;
         Ok(pruned)
     }
+}
+
+/// Removes one school's entry from a day's alerts file (`[{"school": …}, …]`), deleting the
+/// file when no school is left in it; true when the school had an entry.
+fn remove_school_alerts(path: &Path, school: &str) -> Result<bool> {
+    let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut alerts: Vec<serde_json::Value> =
+        serde_json::from_slice(&bytes).with_context(|| format!("damaged alerts file {}", path.display()))?;
+    let before = alerts.len();
+    alerts.retain(|entry| entry["school"] != school);
+    if alerts.len() == before {
+        return Ok(false);
+    }
+    if alerts.is_empty() {
+        fs::remove_file(path).with_context(|| format!("cannot remove {}", path.display()))?;
+    } else {
+        crate::private_fs::write_atomically(path, &serde_json::to_vec_pretty(&alerts)?)?;
+    }
+    Ok(true)
 }
 
 /// The names in a folder, sorted; none when it does not exist.
@@ -396,7 +505,7 @@ mod tests {
         drop(data);
         let data = Dataset::open(root.path()).unwrap();
         assert!(root.path().join("events/school=a/date=2026-10-19/p.parquet").exists());
-        assert_eq!(data.manifest().unwrap().version, 1);
+        assert_eq!(data.manifest().unwrap().version, MANIFEST_VERSION);
     }
 
     #[test]
@@ -404,6 +513,13 @@ mod tests {
         assert_eq!(
             Dataset::rejects_path("riverside", Path::new("/var/log/squid/access.log")),
             PathBuf::from("rejects/riverside/var_log_squid_access.log.rejects")
+        );
+        let deep = PathBuf::from(format!("/{}/access.log", "nested-folder/".repeat(30)));
+        let name = Dataset::rejects_path("riverside", &deep).file_name().unwrap().len();
+        assert!(name <= 255, "{name}");
+        assert_ne!(
+            Dataset::rejects_path("riverside", &deep),
+            Dataset::rejects_path("riverside", &deep.with_file_name("other.log"))
         );
     }
 }

@@ -102,13 +102,14 @@ fn walk(dir: &Path) -> Vec<String> {
 fn export_refuses_without_a_key() {
     let dir = tempfile::tempdir().unwrap();
     let run = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_filterwatch")).args(args).output().unwrap();
-    let data = dir.path().to_str().unwrap();
-    let out = run(&["export", "--data", data, "--out", data]);
+    let (data, la) = (dir.path().join("data"), dir.path().join("la"));
+    let (data, la) = (data.to_str().unwrap(), la.to_str().unwrap());
+    let out = run(&["export", "--data", data, "--out", la]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--pseudonymise --key-file"));
     let short = dir.path().join("short.key");
     std::fs::write(&short, "tiny").unwrap();
-    let out = run(&["export", "--data", data, "--out", data, "--pseudonymise", "--key-file", short.to_str().unwrap()]);
+    let out = run(&["export", "--data", data, "--out", la, "--pseudonymise", "--key-file", short.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("at least 16"));
 }

@@ -517,3 +517,37 @@ fn vendor_samples_count_every_block_and_skip_non_web_lines() {
         "X-VPN",
     );
 }
+
+#[test]
+fn requests_without_a_host_are_error_rows_that_invent_no_host() {
+    // What Squid writes for port scans and broken clients (native format; Squid 5/6 spell the
+    // missing tag NONE_NONE, Squid 4 writes NONE and method NONE).
+    let lines = [
+        "1792573200.000      0 10.1.2.9 NONE_NONE/400 3896 GET / - HIER_NONE/- text/html",
+        "1792573201.000      0 10.1.2.9 NONE_NONE/000 0 - error:transaction-end-before-headers - HIER_NONE/- -",
+        "1792573202.000      0 10.1.2.9 NONE/000 0 NONE error:invalid-request - HIER_NONE/- -",
+        "1792573203.000      0 10.1.2.9 NONE_NONE/000 0 - error:accept-client-connection - HIER_NONE/- -",
+        "1792573204.000     12 10.1.2.9 TCP_MISS/200 512 GET http://www.bbc.co.uk/news 09jbloggs HIER_DIRECT/1.2.3.4 text/html",
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("access.log");
+    write(&log, (lines.join("\n") + "\n").as_bytes());
+    let data = dir.path().join("data");
+    let reports = run(&data, &[log]);
+    assert_eq!((reports[0].rows, reports[0].rejects), (5, 0), "{reports:?}");
+    let df = events(&data);
+    let hosts = strings(&df, "host");
+    let domains = strings(&df, "domain");
+    let actions = strings(&df, "action");
+    for i in 0..df.height() {
+        if domains[i].is_none() {
+            assert_eq!(hosts[i], None);
+            assert_eq!(actions[i].as_deref(), Some("error"));
+        } else {
+            assert_eq!(domains[i].as_deref(), Some("bbc.co.uk"));
+        }
+    }
+    assert_eq!(domains.iter().filter(|d| d.is_none()).count(), 4);
+    assert!(!domains.iter().flatten().any(|d| d.contains("error:")), "{domains:?}");
+    assert_eq!(count(&df, "url", "error:transaction-end-before-headers"), 1, "the raw text is kept in url");
+}

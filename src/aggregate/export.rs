@@ -20,12 +20,13 @@ use super::pseudonym::Pseudonymiser;
 use crate::detect::severity::{search_topic, TOPIC_PREFIX};
 use crate::event;
 use crate::ingest::sink::writer_properties;
-use crate::report::weekly::write_atomically;
+use crate::private_fs::write_atomically;
 
 /// Columns replaced by pseudonyms, with the kind letter of each.
 const PSEUDONYMISED: [(&str, char); 3] = [("user", 'u'), ("client_ip", 'a'), ("device", 'd')];
-/// Columns emptied: they can hold names, e-mail addresses or typed text.
-const DROPPED: [&str; 3] = ["url", "reason", "user_agent"];
+/// Columns emptied: they can hold names, e-mail addresses or typed text, or tie a row to one
+/// school's log file (`source_content`).
+const DROPPED: [&str; 4] = ["url", "reason", "user_agent", "source_content"];
 
 /// What an export wrote.
 #[derive(Debug, Clone, Default)]

@@ -7,9 +7,9 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::views::{SchoolWeek, STANDS_OUT_Z};
+use crate::private_fs::write_atomically;
 use crate::report::charts::{save, HorizontalBars};
 use crate::report::pdf::Document;
-use crate::report::weekly::write_atomically;
 use crate::safe_csv::SafeCsv;
 
 const TEMPLATE: &str = include_str!("../../assets/la.typ");

@@ -36,12 +36,13 @@ impl Pseudonymiser {
         let key = String::from_utf8_lossy(&bytes).trim().as_bytes().to_vec();
         if key.len() < MIN_KEY_BYTES {
             bail!(
-                "the key in {} is {} bytes; use at least {MIN_KEY_BYTES} random bytes (e.g. `openssl rand -hex 32 > {}`)",
+                "the key in {} is {} bytes; use at least {MIN_KEY_BYTES} random bytes (e.g. `(umask 077; openssl rand -hex 32 > {})`)",
                 path.display(),
                 key.len(),
                 path.display()
             );
         }
+        crate::private_fs::check_secret_file(path).map_err(anyhow::Error::msg)?;
         Ok(Pseudonymiser::new(&key))
     }
 

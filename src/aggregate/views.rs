@@ -61,18 +61,18 @@ pub struct SchoolWeek {
 pub fn school_weeks(data: &Path) -> Result<Vec<SchoolWeek>> {
     let mut rows = Vec::new();
     for school in store::schools(data)? {
-        let Some((first, last)) = store::date_range(data, std::slice::from_ref(&school))? else { continue };
         let profile = store::school_settings(data, &school)?;
-        let mut week = Week::of(first);
+        // Only the weeks that hold events, not every week between the first and the last.
+        let weeks: std::collections::BTreeSet<Week> =
+            store::school_dates(data, &school)?.into_iter().map(Week::of).collect();
         let mut previous_rate = None;
-        while week.monday <= last {
+        for week in weeks {
             let mut row = school_week(data, &profile, week)?;
             if row.requests > 0 {
                 row.blocked_rate_change = previous_rate.map(|p: f64| round1(row.blocked_rate - p));
                 previous_rate = Some(row.blocked_rate);
                 rows.push(row);
             }
-            week = Week { monday: week.end() };
         }
     }
     mark_outliers(&mut rows);

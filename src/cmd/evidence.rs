@@ -1,16 +1,22 @@
 //! `filterwatch evidence --data DATA <id>`: the raw log lines behind one finding, so a DSL can
 //! show exactly what was seen. The id names the detection, school and local date, so only that
-//! day is detected again.
+//! day is detected again. Each row names its content by manifest id; the lines are read from
+//! whichever file holds that content now, verified by size and SHA-256 ([`crate::locate`]), and
+//! when no file does, stderr says so and the exit code is 1: never another file's lines.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
+use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use chrono::{Days, NaiveDate};
 
 use crate::detect::{out_of_hours, repeats, spikes, Evidence, Scope};
+use crate::escape;
+use crate::locate::read_verified;
+use crate::store::{read_manifest, Manifest, ManifestEntry};
+use crate::stored_path;
 
 /// Arguments of `filterwatch evidence`.
 #[derive(Debug, clap::Args)]
@@ -23,7 +29,7 @@ pub struct Args {
     pub id: String,
 }
 
-/// Prints the finding's raw lines as `file:line: text`.
+/// Prints the finding's raw lines as `file:line: text`; exit 1 when some are gone.
 pub fn run(args: Args) -> Result<ExitCode> {
     let (kind, school, date) = parse_id(&args.id)?;
     let scope = Scope::new(&args.data, Some(school), Some(date), Some(date + Days::new(2)), None)?;
@@ -34,18 +40,81 @@ pub fn run(args: Args) -> Result<ExitCode> {
         other => bail!("{:?} is not a finding id (unknown kind {other:?})", args.id),
     };
     let evidence = evidence.with_context(|| format!("no finding {} in {}", args.id, args.data.display()))?;
-    let mut out = std::io::stdout().lock();
-    let mut by_file: BTreeMap<&str, Vec<u64>> = BTreeMap::new();
+    let manifest = read_manifest(&args.data)?;
+    let mut by_content: BTreeMap<(Option<&str>, &str), Vec<u64>> = BTreeMap::new();
     for e in &evidence {
-        by_file.entry(&e.file).or_default().push(e.line);
+        by_content.entry((e.content.as_deref(), e.file.as_str())).or_default().push(e.line);
     }
-    for (file, mut lines) in by_file {
+    let mut out = std::io::stdout().lock();
+    let mut missing = 0;
+    for ((content, file), mut lines) in by_content {
         lines.sort_unstable();
-        for (line, text) in read_lines(Path::new(file), &lines) {
-            writeln!(out, "{file}:{line}: {text}")?;
+        lines.dedup();
+        let entry = match content {
+            Some(id) => manifest.content(school, id).ok_or(format!("content {id} is not in the manifest")),
+            None => entry_by_path(&manifest, school, file),
+        };
+        let found =
+            entry.and_then(|entry| read_verified(entry, &lines).ok_or_else(|| gone(entry)).map(|found| (entry, found)));
+        match found {
+            Ok((entry, found)) => {
+                let path = escape::text(&found.path.display().to_string()).into_owned();
+                for (line, text) in &found.lines {
+                    writeln!(out, "{path}:{line}: {text}")?;
+                }
+                let absent = lines.iter().filter(|l| !found.lines.iter().any(|(f, _)| f == *l)).count();
+                if absent > 0 {
+                    missing += absent;
+                    eprintln!(
+                        "filterwatch: {absent} of the lines are not in content {} ({} lines when ingested)",
+                        entry.id, entry.lines
+                    );
+                }
+            }
+            Err(why) => {
+                missing += lines.len();
+                eprintln!(
+                    "filterwatch: {} evidence lines of {} cannot be shown: {why}",
+                    lines.len(),
+                    escape::text(file)
+                );
+            }
         }
     }
+    if missing > 0 {
+        eprintln!("filterwatch: {missing} of {} evidence lines could not be shown", evidence.len());
+        return Ok(ExitCode::FAILURE);
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Why a content's lines cannot be shown: no file holds it any more.
+fn gone(entry: &ManifestEntry) -> String {
+    let last = stored_path::decode(&entry.path).map_or(entry.path.clone(), |p| p.display().to_string());
+    format!(
+        "the content it was read from ({} bytes, sha256 {}) is no longer on disk at {}, its earlier names or \
+         their rotations; restore that file to show them",
+        entry.size,
+        entry.sha256,
+        escape::text(&last)
+    )
+}
+
+/// The one content of a school last or earlier read from `file`, for rows ingested before
+/// content ids; an error when there is none or more than one (a rotation made it ambiguous).
+fn entry_by_path<'a>(manifest: &'a Manifest, school: &str, file: &str) -> Result<&'a ManifestEntry, String> {
+    let stored = stored_path::encode(std::path::Path::new(file));
+    let mut matches = manifest
+        .files
+        .iter()
+        .filter(|e| e.school == school && (e.path == stored || e.seen.contains(&stored) || e.path == file));
+    match (matches.next(), matches.next()) {
+        (Some(entry), None) => Ok(entry),
+        (None, _) => Err("its file is not in the manifest".to_string()),
+        (Some(_), Some(_)) => Err("the rows were ingested before content ids and that path has held more than \
+                                   one content since; ingest again with this version to show them"
+            .to_string()),
+    }
 }
 
 /// `kind-school-YYYYMMDD-hash` → (kind, school, date). School ids may contain `-`.
@@ -56,34 +125,6 @@ fn parse_id(id: &str) -> Result<(&str, &str, NaiveDate)> {
     let (school, date) = rest.rsplit_once('-').ok_or_else(bad)?;
     let date = NaiveDate::parse_from_str(date, "%Y%m%d").map_err(|_| bad())?;
     Ok((kind, school, date))
-}
-
-/// The wanted lines (sorted) of a plain or gzip file; a line that cannot be read says why.
-fn read_lines(path: &Path, wanted: &[u64]) -> Vec<(u64, String)> {
-    let missing = |why: String| wanted.iter().map(|l| (*l, format!("({why})"))).collect();
-    let file = match std::fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) => return missing(format!("cannot open the file: {e}; it may have been rotated or removed")),
-    };
-    let mut reader = BufReader::new(file);
-    let gzip = reader.fill_buf().map(|b| b.starts_with(&[0x1f, 0x8b])).unwrap_or(false);
-    let lines: Box<dyn BufRead> =
-        if gzip { Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(reader))) } else { Box::new(reader) };
-    let mut found = Vec::with_capacity(wanted.len());
-    let mut next = wanted.iter().peekable();
-    for (index, line) in lines.split(b'\n').enumerate() {
-        let number = index as u64 + 1;
-        let Ok(bytes) = line else { break };
-        while next.peek().is_some_and(|&&w| w == number) {
-            found.push((number, String::from_utf8_lossy(bytes.strip_suffix(b"\r").unwrap_or(&bytes)).into_owned()));
-            next.next();
-        }
-        if next.peek().is_none() {
-            break;
-        }
-    }
-    found.extend(next.map(|l| (*l, "(the file has fewer lines now)".to_string())));
-    found
 }
 
 #[cfg(test)]

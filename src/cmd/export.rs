@@ -9,6 +9,7 @@ use anyhow::Result;
 use super::{one_line, ConfigError};
 use crate::aggregate::export::export;
 use crate::aggregate::pseudonym::Pseudonymiser;
+use crate::stored_path::is_within;
 
 /// Arguments of `filterwatch export`.
 #[derive(Debug, clap::Args)]
@@ -41,6 +42,14 @@ pub fn run(args: Args) -> Result<ExitCode> {
             )
             .into()),
         };
+    if is_within(&args.out, &args.data) || is_within(&args.data, &args.out) {
+        return Err(ConfigError(format!(
+            "--out {} and --data {} overlap: the export must go to a folder of its own",
+            args.out.display(),
+            args.data.display()
+        ))
+        .into());
+    }
     let mut pseudonymiser = Pseudonymiser::from_key_file(key_file).map_err(|e| ConfigError(one_line(&e)))?;
     let done = export(&args.data, &args.out, &args.school, &mut pseudonymiser)?;
     eprintln!(

@@ -12,6 +12,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use super::{one_line, ConfigError};
 use crate::config::Profile;
 use crate::enrich::SchoolContext;
+use crate::escape;
 use crate::formats::detect::FormatHints;
 use crate::formats::{FormatChoice, FormatName};
 use crate::ingest::paths::{expand_globs, expand_paths};
@@ -54,7 +55,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
         squid_logformat: args.logformat.clone().or_else(|| profile.squid_logformat.clone()),
         csv: profile.csv.clone(),
     };
-    let paths = if args.paths.is_empty() { expand_globs(&profile)? } else { expand_paths(&args.paths)? };
+    let selection = if args.paths.is_empty() { expand_globs(&profile)? } else { expand_paths(&args.paths)? };
+    print_skipped(&selection.skipped);
+    let paths = selection.files;
     let school = Arc::new(SchoolContext::new(profile).map_err(|e| ConfigError(one_line(&e)))?);
     let data = Dataset::open(&args.data)?;
     let progress = progress_bar(args.quiet);
@@ -68,8 +71,15 @@ pub fn run(args: Args) -> Result<ExitCode> {
     Ok(if failed { ExitCode::from(super::EXIT_FAILED) } else { ExitCode::SUCCESS })
 }
 
+/// Prints one line per file that was passed over.
+pub fn print_skipped(skipped: &[(PathBuf, String)]) {
+    for (path, why) in skipped {
+        eprintln!("filterwatch: {}: skipped: {why}", escape::text(&path.display().to_string()));
+    }
+}
+
 /// Prints one line per file that could not be read in full; true if there was any.
-fn print_problems(reports: &[FileReport]) -> bool {
+pub fn print_problems(reports: &[FileReport]) -> bool {
     let mut any = false;
     for r in reports {
         let problem = match (&r.outcome, &r.damage) {
@@ -77,7 +87,7 @@ fn print_problems(reports: &[FileReport]) -> bool {
             (_, Some(damage)) => format!("{damage}; the {} lines before it were ingested", r.lines),
             _ => continue,
         };
-        eprintln!("filterwatch: {}: {problem}", r.path.display());
+        eprintln!("filterwatch: {}: {problem}", escape::text(&r.path.display().to_string()));
         any = true;
     }
     any

@@ -20,9 +20,10 @@ pub const EXIT_BAD_CONFIG: u8 = 2;
 
 pub use crate::config::ConfigError;
 
-/// The error and its causes on one line, for cron mail and terminals alike.
+/// The error and its causes on one line, for cron mail and terminals alike (control bytes from
+/// a path or log text escaped, so none can forge a line).
 pub fn one_line(error: &anyhow::Error) -> String {
-    error.chain().map(|e| e.to_string().replace('\n', " ")).collect::<Vec<_>>().join(": ")
+    error.chain().map(|e| crate::escape::text(&e.to_string()).into_owned()).collect::<Vec<_>>().join(": ")
 }
 
 /// The exit code an error deserves.

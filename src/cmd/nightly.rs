@@ -10,9 +10,10 @@ use chrono::NaiveDate;
 
 use super::{one_line, ConfigError, EXIT_FAILED};
 use crate::config::Profile;
+use crate::escape;
 use crate::formats::detect::FormatHints;
 use crate::formats::{FormatChoice, FormatName};
-use crate::ingest::{IngestOptions, Outcome};
+use crate::ingest::IngestOptions;
 use crate::nightly::run_school;
 
 /// Arguments of `filterwatch nightly`.
@@ -35,17 +36,18 @@ pub struct Args {
 /// Runs every school's nightly job.
 pub fn run(args: Args) -> Result<ExitCode> {
     let profiles = profile_files(&args.config)?;
-    let mut failed = false;
+    // The worst outcome of any school: a bad profile (2) over a failed run (1).
+    let mut exit = 0u8;
     for path in profiles {
         match run_one(&path, &args) {
-            Ok(ok) => failed |= !ok,
+            Ok(ok) => exit = exit.max(if ok { 0 } else { EXIT_FAILED }),
             Err(error) => {
                 eprintln!("filterwatch: nightly for {}: {}", path.display(), one_line(&error));
-                failed = true;
+                exit = exit.max(super::exit_code_for(&error));
             }
         }
     }
-    Ok(if failed { ExitCode::from(EXIT_FAILED) } else { ExitCode::SUCCESS })
+    Ok(ExitCode::from(exit))
 }
 
 /// One school; `Ok(false)` when a file could not be read in full.
@@ -63,25 +65,22 @@ fn run_one(path: &Path, args: &Args) -> Result<bool> {
     let today = args.today.unwrap_or_else(|| chrono::Utc::now().with_timezone(&profile.timezone).date_naive());
     let name = profile.name.clone();
     let outcome = run_school(&args.data, profile, &options, today, args.weekly)?;
-    let mut complete = true;
-    for file in &outcome.files {
-        let problem = match (&file.outcome, &file.damage) {
-            (Outcome::Failed(why), _) => why.clone(),
-            (_, Some(damage)) => format!("{damage}; the lines before it were ingested"),
-            _ => continue,
-        };
-        eprintln!("filterwatch: {}: {problem}", file.path.display());
-        complete = false;
-    }
+    super::ingest::print_skipped(&outcome.skipped);
+    let mut complete = !super::ingest::print_problems(&outcome.files);
+    let name = escape::text(&name);
     if !outcome.summary.is_empty() {
         println!("{name}: {} new finding(s) need action:", outcome.summary.len());
         for line in &outcome.summary {
-            println!("  - {line}");
+            println!("  - {}", escape::text(line));
         }
         println!("  Details: filterwatch evidence --data {} ID", args.data.display());
     }
     if let Some(weekly) = &outcome.weekly {
         println!("{name}: weekly report {}", weekly.pdf.display());
+    }
+    if let Some(error) = &outcome.weekly_error {
+        eprintln!("filterwatch: {name}: the weekly report failed ({}); the next run tries again", escape::text(error));
+        complete = false;
     }
     Ok(complete)
 }

@@ -9,6 +9,7 @@ use anyhow::Result;
 use chrono::Days;
 
 use super::ConfigError;
+use crate::config::MAX_DAYS;
 use crate::store::{self, Dataset};
 
 /// Arguments of `filterwatch prune`.
@@ -30,19 +31,33 @@ pub fn parse_age(text: &str) -> Option<u64> {
     let text = text.trim();
     match text.chars().last()? {
         'd' => text[..text.len() - 1].parse().ok(),
-        'w' => text[..text.len() - 1].parse::<u64>().ok().map(|w| w * 7),
+        'w' => text[..text.len() - 1].parse::<u64>().ok().and_then(|w| w.checked_mul(7)),
         _ => text.parse().ok(),
     }
 }
 
 /// Prunes and prints one line per school that lost anything.
 pub fn run(args: Args) -> Result<ExitCode> {
-    let days = parse_age(&args.older_than)
-        .ok_or_else(|| ConfigError(format!("--older-than {:?} is not an age like 365d or 52w", args.older_than)))?;
+    let days = parse_age(&args.older_than).filter(|&d| (1..=u64::from(MAX_DAYS)).contains(&d)).ok_or_else(|| {
+        ConfigError(format!(
+            "--older-than {:?} is not an age like 365d or 52w from 1 to {MAX_DAYS} days",
+            args.older_than
+        ))
+    })?;
     let data = Dataset::open(&args.data)?;
+    let all = store::schools(&args.data)?;
     let schools = match &args.school {
-        Some(id) => vec![id.clone()],
-        None => store::schools(&args.data)?,
+        Some(id) if all.contains(id) => vec![id.clone()],
+        Some(id) => {
+            return Err(ConfigError(format!(
+                "--school {:?} is not a school in {} (it has: {})",
+                id,
+                args.data.display(),
+                all.join(", ")
+            ))
+            .into())
+        }
+        None => all,
     };
     let before = chrono::Utc::now().date_naive() - Days::new(days);
     for school in schools {

@@ -83,7 +83,7 @@ impl Scope {
 }
 
 /// Runs a row-level detection a week at a time, so memory follows a week of one school's rows
-/// rather than the whole dataset. Each window reaches a day beyond the week on both sides, so a
+/// rather than the whole dataset; weeks without events are passed over. Each window reaches a day beyond the week on both sides, so a
 /// finding that crosses midnight is seen whole, and is kept only by the week it starts in.
 pub fn week_by_week<T>(
     scope: &Scope,
@@ -92,9 +92,15 @@ pub fn week_by_week<T>(
     start_of: impl Fn(&T) -> DateTime<Utc>,
 ) -> Result<Vec<T>> {
     let mut found = Vec::new();
+    let dates = store::school_dates(&scope.data, &profile.id)?;
     let mut week_start = scope.from;
     while week_start < scope.to {
         let week_end = (week_start + chrono::Days::new(7)).min(scope.to);
+        if dates.range(week_start..week_end).next().is_none() {
+            // No events that week: nothing can start in it.
+            week_start = week_end;
+            continue;
+        }
         let window = detect_window(week_start - chrono::Days::new(1), week_end + chrono::Days::new(1))?;
         found.extend(window.into_iter().filter(|f| {
             let day = local_date(start_of(f), profile.timezone);
@@ -108,10 +114,12 @@ pub fn week_by_week<T>(
 /// Where a finding's row came from: the raw log line a DSL can be shown.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct Evidence {
-    /// The raw file, as given to ingest.
+    /// The raw file's canonical path when it was ingested.
     pub file: String,
     /// 1-based line number.
     pub line: u64,
+    /// The id of the file's content in the manifest (none for rows ingested before ids existed).
+    pub content: Option<String>,
 }
 
 /// A count of something (a domain, a category) within a finding.
@@ -144,14 +152,16 @@ pub fn finding_id(kind: &str, school: &str, local_date: NaiveDate, key: &str) ->
     format!("{kind}-{school}-{}-{:08x}", local_date.format("%Y%m%d"), hash as u32)
 }
 
-/// Reads `source_file`/`source_line` columns into evidence references.
+/// Reads the `source_file`, `source_line` and `source_content` columns into evidence references.
 pub fn evidence_of(df: &polars::prelude::DataFrame) -> Result<Vec<Evidence>> {
     let files = columns::text(df, "source_file")?;
     let lines = columns::int(df, "source_line")?;
+    let contents = columns::text(df, "source_content")?;
     Ok(files
         .into_iter()
         .zip(lines)
-        .map(|(f, l)| Evidence { file: f.unwrap_or_default(), line: l.unwrap_or(0) as u64 })
+        .zip(contents)
+        .map(|((f, l), content)| Evidence { file: f.unwrap_or_default(), line: l.unwrap_or(0) as u64, content })
         .collect())
 }
 

@@ -197,7 +197,7 @@ mod tests {
                 domain: "proxysite.com".into(),
                 search_terms: None,
                 device: "10.0.0.1".into(),
-                evidence: Evidence { file: "f".into(), line: 1 },
+                evidence: Evidence { file: "f".into(), line: 1, content: None },
             })
             .collect()
     }

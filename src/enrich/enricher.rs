@@ -8,7 +8,7 @@ use super::clock::SchoolClock;
 use super::{search, url, users};
 use crate::config::{Profile, Role, RosterEntry};
 use crate::event::EventRow;
-use crate::formats::Record;
+use crate::formats::{dash_none, Record};
 
 /// What the school knows, shared read-only by every parsing thread.
 #[derive(Debug)]
@@ -17,16 +17,41 @@ pub struct SchoolContext {
     pub profile: Profile,
     /// The loaded category lists (empty when the profile has none).
     pub categories: CategoryLists,
+    /// Event times (UTC µs) accepted: from `reject_older_than_days` before now to
+    /// `reject_future_hours` after it.
+    pub accepted_times: std::ops::RangeInclusive<i64>,
 }
 
 impl SchoolContext {
-    /// Loads the category lists the profile names.
+    /// Loads the category lists the profile names, and fixes the accepted times from now.
     pub fn new(profile: Profile) -> anyhow::Result<SchoolContext> {
         let categories = match &profile.categories {
             Some(dir) => CategoryLists::load(dir)?,
             None => CategoryLists::default(),
         };
-        Ok(SchoolContext { profile, categories })
+        let now = chrono::Utc::now().timestamp_micros();
+        let (days, hours) = (i64::from(profile.reject_older_than_days), i64::from(profile.reject_future_hours));
+        let accepted_times = (now - days * 86_400_000_000)..=(now + hours * 3_600_000_000);
+        Ok(SchoolContext { profile, categories, accepted_times })
+    }
+
+    /// Why an event time is not accepted, if it is not.
+    fn implausible_time(&self, ts: i64) -> Option<String> {
+        if self.accepted_times.contains(&ts) {
+            return None;
+        }
+        let when = chrono::DateTime::from_timestamp_micros(ts).map_or(ts.to_string(), |t| t.to_rfc3339());
+        Some(if ts < *self.accepted_times.start() {
+            format!(
+                "dated {when}, more than {} days before ingest (profile key `reject_older_than_days`)",
+                self.profile.reject_older_than_days
+            )
+        } else {
+            format!(
+                "dated {when}, more than {} hours after ingest (profile key `reject_future_hours`)",
+                self.profile.reject_future_hours
+            )
+        })
     }
 }
 
@@ -62,27 +87,37 @@ impl Enricher {
     }
 
     /// Builds the event for a parsed line and hands it to `sink` with its local date
-    /// (days since 1970-01-01). Fails, with the reason for the rejects file, when the URL has
-    /// no host.
+    /// (days since 1970-01-01). Fails, with the reason for the rejects file, when the time is
+    /// outside the school's accepted times.
     pub fn enrich(
         &mut self,
         record: &Record<'_>,
         source_line: u64,
         sink: &mut impl FnMut(i32, &EventRow<'_>),
     ) -> Result<(), String> {
-        let parts =
-            url::split_url(&record.url, &record.method).ok_or_else(|| format!("no host in URL {:?}", record.url))?;
         let ts = self.clock.to_utc_micros(record.time);
+        if let Some(why) = self.school.implausible_time(ts) {
+            return Err(why);
+        }
         let local = self.clock.local_parts(ts);
-        self.cache_host(&parts.host, parts.path, record.category.is_none());
+        // A request with no host (a port scan's `GET /`, Squid's `error:invalid-request`) is a
+        // row with action `error` and no host or domain: it must never invent one.
+        let parts = url::split_url(&record.url, &record.method).filter(|p| url::is_host_name(&p.host));
+        if let Some(parts) = &parts {
+            self.cache_host(&parts.host, parts.path, record.category.is_none());
+        }
         self.cache_user(record.user.as_deref());
-        let host_info = &self.hosts[parts.host.as_ref()];
+        let host_info = parts.as_ref().map(|p| &self.hosts[p.host.as_ref()]);
         let user_info = match record.user.as_deref() {
             Some(raw) => &self.users[raw],
             None => &NOBODY,
         };
-        let search = search::search_terms(&parts.host, &host_info.domain, parts.path)
-            .or_else(|| record.search_terms.as_deref().map(str::to_string));
+        let search = match (&parts, host_info) {
+            (Some(p), Some(info)) => search::search_terms(&p.host, &info.domain, p.path),
+            _ => None,
+        }
+        .or_else(|| record.search_terms.as_deref().map(str::to_string));
+        let action = if parts.is_some() { record.action } else { crate::formats::Action::Error };
         let row = EventRow {
             ts,
             local_time: local.local_micros,
@@ -93,13 +128,16 @@ impl Enricher {
             role: user_info.role.as_str(),
             year_group: user_info.year_group,
             method: &record.method,
-            host: &parts.host,
-            domain: &host_info.domain,
-            url: parts.url,
+            host: parts.as_ref().map(|p| p.host.as_ref()),
+            domain: host_info.map(|h| h.domain.as_str()),
+            url: match &parts {
+                Some(p) => p.url,
+                None => dash_none(&record.url),
+            },
             search_terms: search.as_deref(),
             status: record.status,
-            action: record.action.as_str(),
-            category: record.category.as_deref().or(host_info.category.as_deref()),
+            action: action.as_str(),
+            category: record.category.as_deref().or(host_info.and_then(|h| h.category.as_deref())),
             reason: record.reason.as_deref(),
             filter_group: record.filter_group.as_deref(),
             bytes: record.bytes,

@@ -48,6 +48,15 @@ pub fn split_url<'a>(url: &'a str, method: &str) -> Option<UrlParts<'a>> {
     Some(UrlParts { host, url: full, path })
 }
 
+/// Whether a split-out host can be a host at all: a name of letters, digits, `-`, `_` and `.`,
+/// or an IP address. `error:transaction-end-before-headers` (what Squid writes in the URL
+/// field when no request arrived), PAN-OS's `-` placeholder and a name with a space are not.
+pub fn is_host_name(host: &str) -> bool {
+    host.parse::<std::net::IpAddr>().is_ok()
+        || (host.bytes().any(|b| b.is_ascii_alphanumeric())
+            && host.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.')))
+}
+
 /// The registrable domain (public-suffix aware): `www.bbc.co.uk` → `bbc.co.uk`. Addresses and
 /// names with no known suffix are their own domain.
 pub fn registrable_domain(host: &str) -> &str {
@@ -60,6 +69,16 @@ pub fn registrable_domain(host: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_names_and_addresses_are_hosts() {
+        for host in ["www.bbc.co.uk", "10.1.2.3", "::1", "my_host-1.local"] {
+            assert!(is_host_name(host), "{host}");
+        }
+        for not_host in ["error:transaction-end-before-headers", "-", "", "bad host.com", "a/b"] {
+            assert!(!is_host_name(not_host), "{not_host}");
+        }
+    }
 
     #[test]
     fn all_logged_url_shapes() {

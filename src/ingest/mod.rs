@@ -3,6 +3,7 @@
 //! read in chunks, parsed and enriched in parallel (rayon), and written to staging; the whole run
 //! is published atomically at the end.
 
+pub mod known;
 pub mod parse;
 pub mod paths;
 pub mod sink;
@@ -16,10 +17,13 @@ use indicatif::ProgressBar;
 use rayon::prelude::*;
 
 use crate::enrich::{Enricher, SchoolContext};
+use crate::event::EventSource;
 use crate::formats::detect::{self, FormatHints};
 use crate::formats::{FormatChoice, FormatName, Parser};
 use crate::store::{Dataset, Manifest, ManifestEntry};
-use parse::{parse_chunk, ChunkOutput, SourceNames};
+use crate::stored_path;
+use known::KnownContents;
+use parse::{parse_chunk, ChunkOutput};
 use sink::{PartitionSink, RejectsSink};
 use source::{sha256_hex, Chunk, ContentReader, HEAD_BYTES};
 
@@ -96,6 +100,8 @@ pub fn ingest(
     progress: &ProgressBar,
 ) -> Result<Vec<FileReport>> {
     let mut manifest = data.manifest()?;
+    let manifest_before = manifest.clone();
+    let mut known = KnownContents::new(&manifest);
     let staging = data.stage()?;
     let school_id = school.profile.id.clone();
     let mut partitions = PartitionSink::new(&staging, &school_id);
@@ -104,8 +110,9 @@ pub fn ingest(
     for path in paths {
         progress.set_message(path.display().to_string());
         let mut rejects = RejectsSink::new(data, &staging, &school_id, path)?;
+        let mut state = ManifestState { manifest: &mut manifest, known: &mut known };
         let report =
-            ingest_file(path, &school_id, &mut manifest, options, &pool, &mut partitions, &mut rejects, progress)?;
+            ingest_file(path, &school_id, &mut state, options, &pool, &mut partitions, &mut rejects, progress)?;
         rejects.finish()?;
         reports.push(report);
     }
@@ -114,6 +121,10 @@ pub fn ingest(
         let settings = staging.path(&Dataset::profile_path(&school_id))?;
         std::fs::write(&settings, &pool.school.profile.source_text)
             .with_context(|| format!("cannot write {}", settings.display()))?;
+        staging.commit(&manifest, data.root())?;
+    } else if manifest != manifest_before {
+        // Nothing new, but known content was seen under a new name (a rotation): remember it,
+        // so `evidence` finds the lines there.
         staging.commit(&manifest, data.root())?;
     } else {
         staging.abandon()?;
@@ -147,11 +158,17 @@ enum Start {
     Resume(usize),
 }
 
+/// The run's manifest and its index, kept in step.
+struct ManifestState<'a> {
+    manifest: &'a mut Manifest,
+    known: &'a mut KnownContents,
+}
+
 #[allow(clippy::too_many_arguments)]
 fn ingest_file(
     path: &Path,
     school: &str,
-    manifest: &mut Manifest,
+    state: &mut ManifestState<'_>,
     options: &IngestOptions,
     pool: &EnricherPool,
     partitions: &mut PartitionSink<'_>,
@@ -171,10 +188,12 @@ fn ingest_file(
             None => Ok(FileReport::new(path, Outcome::Empty)),
         };
     }
-    let (start, resumed_reader) = match find_start(path, school, manifest, &head, reader)? {
+    let stored = stored_path::encode(&stored_path::canonical(path));
+    let (start, resumed_reader) = match find_start(path, school, &stored, state, &head, reader)? {
         Some(found) => found,
         None => return Ok(FileReport::new(path, Outcome::AlreadyIngested)),
     };
+    let manifest = &mut *state.manifest;
     reader = resumed_reader;
     let started_at = reader.position();
     let mut first_chunk = match start {
@@ -192,7 +211,13 @@ fn ingest_file(
         Ok(p) => p,
         Err(why) => return failed(format!("unrecognised format: {why}")),
     };
-    let names = SourceNames { format: parser.name().as_str().into(), file: path.display().to_string().into() };
+    let content_id = match start {
+        Start::Resume(i) => manifest.files[i].id.clone(),
+        Start::Fresh => state.known.new_content_id(school, &sha256_hex(&head[..head.len().min(HEAD_BYTES)])),
+    };
+    let display_path = stored_path::decode(&stored).unwrap_or_else(|| path.to_path_buf()).display().to_string();
+    let source =
+        EventSource { format: parser.name().as_str().into(), file: display_path.into(), content: content_id.into() };
     let mut report = FileReport::new(path, Outcome::Ingested);
     report.format = Some(parser.name());
 
@@ -213,7 +238,7 @@ fn ingest_file(
                     || {
                         current
                             .par_iter()
-                            .map(|c| pool.with(|e| parse_chunk(c, &parser, e, &names)))
+                            .map(|c| pool.with(|e| parse_chunk(c, &parser, e, &source)))
                             .collect::<Vec<_>>()
                     },
                     || read_chunks(&mut reader, batch),
@@ -232,32 +257,40 @@ fn ingest_file(
     report.bytes = size - started_at;
     report.damage = damage;
     if report.bytes == 0 {
-        // Resumed at the very end: the same content as last time.
+        // Resumed at the very end: the same content as last time, maybe under a new name.
+        if let Start::Resume(i) = start {
+            manifest.files[i].seen_at(stored);
+            state.known.add(i, &manifest.files[i]);
+        }
         report.outcome = Outcome::AlreadyIngested;
         return Ok(report);
     }
-    record_in_manifest(manifest, start, path, school, &parser, &head, size, sha256, &report);
+    let content = ContentFacts { id: source.content.to_string(), path: stored, head: &head, size, sha256 };
+    let i = record_in_manifest(manifest, start, school, &parser, content, &report);
+    state.known.add(i, &manifest.files[i]);
     Ok(report)
+}
+
+/// What ingest learnt about one file's content.
+struct ContentFacts<'a> {
+    id: String,
+    path: String,
+    head: &'a [u8],
+    size: u64,
+    sha256: String,
 }
 
 /// Finds where this content starts relative to the manifest. `None`: already ingested in full.
 fn find_start(
     path: &Path,
     school: &str,
-    manifest: &Manifest,
+    stored: &str,
+    state: &ManifestState<'_>,
     head: &[u8],
     mut reader: ContentReader,
 ) -> Result<Option<(Start, ContentReader)>> {
-    let mut candidates: Vec<usize> = (0..manifest.files.len())
-        .filter(|&i| {
-            let e = &manifest.files[i];
-            e.school == school
-                && (e.head_len as usize) <= head.len()
-                && sha256_hex(&head[..e.head_len as usize]) == e.head_sha256
-        })
-        .collect();
-    candidates.sort_by_key(|&i| std::cmp::Reverse(manifest.files[i].size));
-    for i in candidates {
+    let manifest = &*state.manifest;
+    for i in state.known.candidates(manifest, school, stored, head) {
         let entry = &manifest.files[i];
         if !reader.skip_to(entry.size, entry.lines + 1) {
             // Shorter than the ingested content and starting the same way: an older copy.
@@ -271,29 +304,27 @@ fn find_start(
     Ok(Some((Start::Fresh, reader)))
 }
 
-/// Adds or extends the file's manifest entry.
-#[allow(clippy::too_many_arguments)]
+/// Adds or extends the file's manifest entry; returns its index.
 fn record_in_manifest(
     manifest: &mut Manifest,
     start: Start,
-    path: &Path,
     school: &str,
     parser: &Parser,
-    head: &[u8],
-    size: u64,
-    sha256: String,
+    content: ContentFacts<'_>,
     report: &FileReport,
-) {
-    let head_len = head.len().min(HEAD_BYTES).min(size as usize);
+) -> usize {
+    let head_len = content.head.len().min(HEAD_BYTES).min(content.size as usize);
     let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let fresh = ManifestEntry {
         school: school.to_string(),
-        path: path.display().to_string(),
+        id: content.id,
+        path: content.path,
+        seen: Vec::new(),
         format: parser.name().as_str().to_string(),
-        size,
-        sha256,
+        size: content.size,
+        sha256: content.sha256,
         head_len: head_len as u64,
-        head_sha256: sha256_hex(&head[..head_len]),
+        head_sha256: sha256_hex(&content.head[..head_len]),
         lines: report.lines,
         rows: report.rows,
         rejects: report.rejects,
@@ -301,16 +332,25 @@ fn record_in_manifest(
         ingested_at: now,
     };
     match start {
-        Start::Fresh => manifest.files.push(fresh),
+        Start::Fresh => {
+            manifest.files.push(fresh);
+            manifest.files.len() - 1
+        }
         Start::Resume(i) => {
+            let new_path = fresh.path.clone();
             let old = &manifest.files[i];
-            manifest.files[i] = ManifestEntry {
+            let mut grown = ManifestEntry {
+                path: old.path.clone(),
+                seen: old.seen.clone(),
                 lines: old.lines + fresh.lines,
                 rows: old.rows + fresh.rows,
                 rejects: old.rejects + fresh.rejects,
                 skipped: old.skipped + fresh.skipped,
                 ..fresh
             };
+            grown.seen_at(new_path);
+            manifest.files[i] = grown;
+            i
         }
     }
 }

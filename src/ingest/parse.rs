@@ -1,13 +1,11 @@
 //! Parsing one chunk of lines into per-date record batches and reject lines. Chunks are parsed
 //! in parallel; each call works on its own chunk with an enricher borrowed from a pool.
 
-use std::sync::Arc;
-
 use arrow::record_batch::RecordBatch;
 
 use super::source::{Chunk, MAX_LINE_BYTES};
 use crate::enrich::Enricher;
-use crate::event::EventColumns;
+use crate::event::{EventColumns, EventSource};
 use crate::formats::Parser;
 
 /// How much of a rejected line the rejects file keeps.
@@ -41,17 +39,8 @@ pub struct ChunkOutput {
     pub time_range: Option<(i64, i64)>,
 }
 
-/// Names stamped on every row of a file.
-#[derive(Clone)]
-pub struct SourceNames {
-    /// `source_format` value.
-    pub format: Arc<str>,
-    /// `source_file` value.
-    pub file: Arc<str>,
-}
-
 /// Parses and enriches every line of a chunk.
-pub fn parse_chunk(chunk: &Chunk, parser: &Parser, enricher: &mut Enricher, names: &SourceNames) -> ChunkOutput {
+pub fn parse_chunk(chunk: &Chunk, parser: &Parser, enricher: &mut Enricher, source: &EventSource) -> ChunkOutput {
     let mut out = ChunkOutput::default();
     if let Some(big) = &chunk.oversized {
         out.lines = 1;
@@ -71,7 +60,7 @@ pub fn parse_chunk(chunk: &Chunk, parser: &Parser, enricher: &mut Enricher, name
         let raw = &data[start..end];
         let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
         out.lines += 1;
-        parse_line(raw, line_no, parser, enricher, names, &mut by_date, &mut out);
+        parse_line(raw, line_no, parser, enricher, source, &mut by_date, &mut out);
         start = end + 1;
         line_no += 1;
     }
@@ -84,7 +73,7 @@ fn parse_line(
     line_no: u64,
     parser: &Parser,
     enricher: &mut Enricher,
-    names: &SourceNames,
+    source: &EventSource,
     by_date: &mut Vec<(i32, EventColumns)>,
     out: &mut ChunkOutput,
 ) {
@@ -108,7 +97,7 @@ fn parse_line(
         let columns = match by_date.iter().position(|(d, _)| *d == date) {
             Some(i) => &mut by_date[i].1,
             None => {
-                by_date.push((date, EventColumns::new(names.format.clone(), names.file.clone())));
+                by_date.push((date, EventColumns::new(source.clone())));
                 &mut by_date.last_mut().expect("just pushed").1
             }
         };
@@ -124,23 +113,11 @@ fn parse_line(
     }
 }
 
-/// The line as printable text: control bytes and invalid UTF-8 escaped as `\xNN`, tabs as `\t`,
-/// shortened past [`REJECT_KEPT_BYTES`] with the full length noted.
+/// The line as printable text ([`crate::escape::bytes`]), shortened past [`REJECT_KEPT_BYTES`]
+/// with the full length noted.
 pub fn escape(raw: &[u8]) -> String {
     let kept = &raw[..raw.len().min(REJECT_KEPT_BYTES)];
-    let mut text = String::with_capacity(kept.len());
-    for chunk in kept.utf8_chunks() {
-        for c in chunk.valid().chars() {
-            match c {
-                '\t' => text.push_str("\\t"),
-                c if c.is_control() => text.push_str(&format!("\\x{:02x}", c as u32)),
-                c => text.push(c),
-            }
-        }
-        for b in chunk.invalid() {
-            text.push_str(&format!("\\x{b:02x}"));
-        }
-    }
+    let mut text = crate::escape::bytes(kept);
     if raw.len() > kept.len() {
         text.push_str(&format!(" [… {} bytes in all]", raw.len()));
     }

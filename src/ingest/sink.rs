@@ -107,7 +107,13 @@ pub struct RejectsSink {
     staged_path: PathBuf,
     published_path: PathBuf,
     source: String,
+    kept: u64,
+    dropped: u64,
 }
+
+/// Most rejected lines one run keeps for one source file; the rest are counted (a file of junk
+/// would otherwise make a rejects file many times its size).
+pub const MAX_REJECTS_KEPT: u64 = 10_000;
 
 impl RejectsSink {
     /// Prepares the staged rejects file for `source` (nothing is created until a reject comes).
@@ -117,7 +123,9 @@ impl RejectsSink {
             writer: None,
             staged_path: staging.path(&relative)?,
             published_path: data.root().join(&relative),
-            source: source.display().to_string(),
+            source: crate::escape::text(&source.display().to_string()).into_owned(),
+            kept: 0,
+            dropped: 0,
         })
     }
 
@@ -139,16 +147,28 @@ impl RejectsSink {
             self.writer = Some(BufWriter::new(file));
         }
         let writer = self.writer.as_mut().expect("opened above");
-        for r in rejects {
-            writeln!(writer, "{}\t{}\t{}\t{}", self.source, r.line, r.reason.replace(['\t', '\n'], " "), r.text)
+        let room = MAX_REJECTS_KEPT.saturating_sub(self.kept) as usize;
+        for r in rejects.iter().take(room) {
+            writeln!(writer, "{}\t{}\t{}\t{}", self.source, r.line, crate::escape::text(&r.reason), r.text)
                 .with_context(|| format!("cannot write {}", self.staged_path.display()))?;
         }
+        let written = rejects.len().min(room) as u64;
+        self.kept += written;
+        self.dropped += rejects.len() as u64 - written;
         Ok(())
     }
 
-    /// Flushes the staged file.
+    /// Notes how many rejects were not kept, and flushes the staged file.
     pub fn finish(self) -> Result<()> {
         if let Some(mut writer) = self.writer {
+            if self.dropped > 0 {
+                writeln!(
+                    writer,
+                    "{}\t-\t{} more rejected lines not kept (at most {MAX_REJECTS_KEPT} a file per run)\t-",
+                    self.source, self.dropped
+                )
+                .with_context(|| format!("cannot write {}", self.staged_path.display()))?;
+            }
             writer.flush().with_context(|| format!("cannot write {}", self.staged_path.display()))?;
         }
         Ok(())

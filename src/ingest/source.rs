@@ -55,21 +55,7 @@ impl ContentReader {
     /// Opens a file, decompressing gzip when the content starts with the gzip magic bytes, and
     /// reads its first bytes for identification.
     pub fn open(path: &Path) -> std::io::Result<ContentReader> {
-        let mut file = BufReader::with_capacity(1 << 20, File::open(path)?);
-        let mut magic = [0u8; 2];
-        let is_gzip = {
-            use std::io::BufRead;
-            let head = file.fill_buf()?;
-            if head.len() >= 2 {
-                magic.copy_from_slice(&head[..2]);
-            }
-            magic == [0x1f, 0x8b]
-        };
-        let stream: Box<dyn Read + Send> = if is_gzip {
-            Box::new(BufReader::with_capacity(1 << 20, MultiGzDecoder::new(file)))
-        } else {
-            Box::new(file)
-        };
+        let stream = open_content(path)?;
         let mut reader = ContentReader {
             stream,
             carry: Vec::with_capacity(CHUNK_BYTES + (64 << 10)),
@@ -220,12 +206,30 @@ impl ContentReader {
     }
 }
 
+/// A file's content: its bytes, or the decompressed bytes when it starts with the gzip magic.
+/// Only a regular file is read: a FIFO or device is refused without waiting for a writer.
+pub fn open_content(path: &Path) -> std::io::Result<Box<dyn Read + Send>> {
+    use std::io::BufRead;
+    let mut options = File::options();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let file = options.open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::new(ErrorKind::InvalidInput, "not a regular file (a FIFO, device or socket)"));
+    }
+    let mut file = BufReader::with_capacity(1 << 20, file);
+    let is_gzip = file.fill_buf()?.starts_with(&[0x1f, 0x8b]);
+    Ok(if is_gzip { Box::new(BufReader::with_capacity(1 << 20, MultiGzDecoder::new(file))) } else { Box::new(file) })
+}
+
 /// SHA-256 (hex) of a byte slice.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Bytes as lower-case hex (how digests are written in the manifest).
+pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

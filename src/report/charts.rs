@@ -9,6 +9,8 @@ use anyhow::{anyhow, Context, Result};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use crate::private_fs::{write_atomically, write_atomically_with};
+
 /// The report's font (DejaVu Sans, free to embed).
 pub const FONT_REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 /// The report's bold font.
@@ -72,15 +74,28 @@ pub fn save(chart: &impl Chart, dir: &Path) -> Result<(String, PathBuf)> {
         plot(area.present())?;
     }
     let svg_path = dir.join(format!("{}.svg", chart.name()));
-    std::fs::write(&svg_path, &svg).with_context(|| format!("cannot write {}", svg_path.display()))?;
+    write_atomically(&svg_path, svg.as_bytes())?;
     let png_path = dir.join(format!("{}.png", chart.name()));
-    {
-        let area = BitMapBackend::new(&png_path, size).into_drawing_area();
+    write_atomically_with(&png_path, |temporary| {
+        let area = BitMapBackend::new(temporary, size).into_drawing_area();
         plot(area.fill(&WHITE))?;
         chart.draw(&area)?;
-        plot(area.present()).with_context(|| format!("cannot write {}", png_path.display()))?;
-    }
+        plot(area.present()).with_context(|| format!("cannot write {}", png_path.display()))
+    })?;
     Ok((svg, svg_path))
+}
+
+/// Longest label drawn before it is shortened with `…`.
+const LABEL_CHARS: usize = 60;
+
+/// Log text as a chart label: control bytes visible (they would make the SVG invalid XML), and
+/// shortened past [`LABEL_CHARS`].
+fn label(text: &str) -> String {
+    let text = crate::escape::text(text);
+    match text.char_indices().nth(LABEL_CHARS) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.into_owned(),
+    }
 }
 
 /// A chart builder with the report's title style, margins and an x-axis label area.
@@ -90,7 +105,7 @@ fn titled<'a, 'b, DB: DrawingBackend>(
     y_label_area: u32,
 ) -> ChartBuilder<'a, 'b, DB> {
     let mut builder = ChartBuilder::on(area);
-    builder.caption(title, title_font()).margin(12).x_label_area_size(44).y_label_area_size(y_label_area);
+    builder.caption(label(title), title_font()).margin(12).x_label_area_size(44).y_label_area_size(y_label_area);
     builder
 }
 
@@ -131,7 +146,7 @@ impl Chart for StackedBars {
             titled(&plot_area, &self.title, 64)
                 .build_cartesian_2d((0..self.bars.len()).into_segmented(), 0u64..(top + top / 10 + 1)),
         )?;
-        let labels = self.bars.clone();
+        let labels: Vec<String> = self.bars.iter().map(|l| label(l)).collect();
         plot(
             chart
                 .configure_mesh()
@@ -169,7 +184,7 @@ fn draw_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, names: &[Strin
     for (n, name) in names.iter().enumerate() {
         let y = 70 + n as i32 * 34;
         plot(area.draw(&Rectangle::new([(10, y), (34, y + 22)], series_colour(n).filled())))?;
-        plot(area.draw(&Text::new(name.clone(), (44, y + 2), font(17))))?;
+        plot(area.draw(&Text::new(label(name), (44, y + 2), font(17))))?;
     }
     Ok(())
 }
@@ -246,7 +261,7 @@ impl Chart for HorizontalBars {
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<()> {
         let top = self.bars.iter().map(|(_, v)| *v).max().unwrap_or(0).max(1);
         let n = self.bars.len().max(1);
-        let labels: Vec<String> = self.bars.iter().map(|(l, _)| l.clone()).collect();
+        let labels: Vec<String> = self.bars.iter().map(|(l, _)| label(l)).collect();
         let mut chart = plot(
             titled(area, &self.title, 230).build_cartesian_2d(0u64..(top + top / 8 + 1), (0..n).into_segmented()),
         )?;

@@ -152,9 +152,12 @@ fn write_table<T: Tabular>(findings: &[T], out: &mut impl Write) -> Result<()> {
         writeln!(out, "no findings")?;
         return Ok(());
     }
-    let shorten = |s: String| match s.char_indices().nth(TABLE_CELL_CHARS) {
-        Some((at, _)) => format!("{}…", &s[..at]),
-        None => s,
+    let shorten = |s: String| {
+        let s = crate::escape::text(&s).into_owned();
+        match s.char_indices().nth(TABLE_CELL_CHARS) {
+            Some((at, _)) => format!("{}…", &s[..at]),
+            None => s,
+        }
     };
     let rows: Vec<Vec<String>> = findings.iter().map(|f| f.cells().into_iter().map(shorten).collect()).collect();
     let mut widths: Vec<usize> = T::headers().iter().map(|h| h.chars().count()).collect();

@@ -19,6 +19,7 @@ use crate::detect::severity::{severity_of, Severity};
 use crate::detect::spikes::Spike;
 use crate::detect::{out_of_hours, repeats, spikes, Scope};
 use crate::enrich::clock::date_from_days;
+use crate::private_fs::write_atomically;
 use crate::queries::{
     columns, Param, Params, BLOCKED_BY_DAY_CATEGORY, BLOCKED_SEARCHES, BY_ROLE, HOURLY_ACTIVITY, TOP_BLOCKED_DOMAINS,
     WEEK_TOTALS,
@@ -36,7 +37,7 @@ const MAX_SEARCHES: usize = 30;
 const MAX_SPIKE_CHARTS: usize = 6;
 
 /// An ISO week, Monday to Sunday in school time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Week {
     /// Its Monday.
     pub monday: NaiveDate,
@@ -323,13 +324,6 @@ pub fn write_weekly(data: &Path, profile: &Profile, week: Week, out: &Path) -> R
         &incident_log::incident_log_csv(profile, &findings.spikes, &findings.sessions, &findings.repeats)?,
     )?;
     Ok(WeeklyFiles { pdf, charts: chart_files, findings_csv, incident_log_csv, actions: report.actions.len() })
-}
-
-/// Writes a file whole or not at all (a temporary file renamed into place).
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let temporary = path.with_extension("partial");
-    std::fs::write(&temporary, bytes).with_context(|| format!("cannot write {}", temporary.display()))?;
-    std::fs::rename(&temporary, path).with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// The week in numbers, as counted by `week_totals.sql`.
