@@ -551,3 +551,31 @@ fn requests_without_a_host_are_error_rows_that_invent_no_host() {
     assert!(!domains.iter().flatten().any(|d| d.contains("error:")), "{domains:?}");
     assert_eq!(count(&df, "url", "error:transaction-end-before-headers"), 1, "the raw text is kept in url");
 }
+
+#[test]
+fn syslog_forwarded_squid_lines_keep_their_own_time_and_the_sender() {
+    // As a central rsyslog (Debian 12's RSYSLOG_FileFormat) writes Squid's `access_log syslog:`.
+    let lines: Vec<String> = (0..20)
+        .map(|i| {
+            format!(
+                "2026-10-21T23:59:59.000000+01:00 proxy1 squid[812]: {}.000     12 10.1.2.3 TCP_MISS/200 512 GET http://www.bbc.co.uk/news/{i} 09jbloggs HIER_DIRECT/1.2.3.4 text/html",
+                1_792_573_200 + i * 60
+            )
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("messages");
+    write(&log, (lines.join("\n") + "\n").as_bytes());
+    let data = dir.path().join("data");
+    let reports = run(&data, &[log]);
+    assert_eq!((reports[0].rows, reports[0].rejects), (20, 0), "{reports:?}");
+    let df = events(&data);
+    assert_eq!(count(&df, "device", "proxy1"), 20);
+    assert_eq!(count(&df, "source_format", "squid"), 20);
+    // Squid's epoch (10:00 BST), not the relay's stamp (23:59).
+    let dates: Vec<_> =
+        std::fs::read_dir(data.join("events/school=riverside")).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(dates, vec![std::ffi::OsString::from("date=2026-10-21")]);
+    let row = row_for_line(&data, 1);
+    assert_eq!(row["local_time"].as_deref().map(|t| &t[11..16]), Some("10:00"), "{row:?}");
+}

@@ -8,7 +8,7 @@
 use super::csv_export::CsvParser;
 use super::e2guardian::E2guardianParser;
 use super::squid::SquidParser;
-use super::{FormatChoice, FormatName, Parser};
+use super::{syslog, FormatChoice, FormatName, Parser};
 use crate::config::CsvMapping;
 
 /// How many lines auto-detection looks at.
@@ -23,9 +23,26 @@ pub struct FormatHints {
     pub csv: Option<CsvMapping>,
 }
 
-/// Picks a parser for a file from its first lines (already split, line endings removed).
+/// Picks a parser for a file from its first lines (already split, line endings removed). When
+/// most lines carry a syslog header and the messages inside read better than the lines as they
+/// are, the parser reads every line through [`syslog::unframe`].
 pub fn choose(sample: &[&str], choice: FormatChoice, hints: &FormatHints) -> Result<Parser, String> {
     let lines: Vec<&str> = sample.iter().copied().filter(|l| !l.trim().is_empty()).take(SAMPLE_LINES).collect();
+    let raw = best(&lines, choice, hints);
+    let messages: Vec<&str> = lines.iter().filter_map(|l| syslog::unframe(l)).map(|f| f.message).collect();
+    if !messages.is_empty() && messages.len() * 2 >= lines.len() {
+        if let Ok((framed_score, framed)) = best(&messages, choice, hints) {
+            let raw_score = raw.as_ref().map_or((0, 0), |(score, _)| *score);
+            if framed_score > raw_score {
+                return Ok(Parser::Syslog(Box::new(framed)));
+            }
+        }
+    }
+    raw.map(|(_, parser)| parser)
+}
+
+/// The parser that reads the most of `lines`, with its score (lines it knows, rows it reads).
+fn best(lines: &[&str], choice: FormatChoice, hints: &FormatHints) -> Result<((usize, usize), Parser), String> {
     let candidates: Vec<FormatName> = match choice {
         FormatChoice::Exact(name) => vec![name],
         FormatChoice::AnyE2guardian => [1, 2, 3, 4, 5].map(FormatName::E2guardian).to_vec(),
@@ -37,7 +54,7 @@ pub fn choose(sample: &[&str], choice: FormatChoice, hints: &FormatHints) -> Res
     let mut best: Option<((usize, usize), Parser)> = None;
     let mut reasons = Vec::new();
     for name in candidates {
-        let parser = match build(name, &lines, hints) {
+        let parser = match build(name, lines, hints) {
             Ok(p) => p,
             Err(why) => {
                 reasons.push(format!("{}: {why}", name.as_str()));
@@ -56,7 +73,7 @@ pub fn choose(sample: &[&str], choice: FormatChoice, hints: &FormatHints) -> Res
         }
     }
     match best {
-        Some((_, parser)) => Ok(refine(parser, &lines)),
+        Some((score, parser)) => Ok((score, refine(parser, lines))),
         None if lines.is_empty() => Err("the file has no lines to detect a format from".into()),
         None => Err(format!(
             "no known format reads its first lines (first line: {:?}){}",
@@ -157,6 +174,32 @@ mod tests {
             detect(&["1742201532.449      0 127.0.0.23 TCP_DENIED/403 0 GET http://krunker.io 21obrienk DEFAULT_PARENT/127.0.0.1 -"]),
             FormatName::E2guardian(3)
         );
+    }
+
+    #[test]
+    fn syslog_forwarded_files_are_read_in_the_format_inside() {
+        let squid =
+            "1792573201.504     12 10.1.2.3 TCP_DENIED/403 3500 GET http://x.example/ 09jbloggs HIER_NONE/- text/html";
+        let e2g8 = "1792573201.504\t\t09jbloggs\t10.1.2.3\thttp://x.example/\tGET\t403\t0\ttext/html\t\t\t3\t\t500\t*DENIED* Banned site: x.example\t0\tGames\tPupils\t2\t\t8080:PH:ip:ipmap";
+        let utm = r#"2026:10:19-10:05:01 utm1 httpproxy[6267]: id="0002" severity="info" sys="SecureWeb" sub="http" name="web request blocked" action="block" method="GET" srcip="10.20.1.5" dstip="1.2.3.4" user="22smithj" statuscode="403" size="2100" url="https://www.bet365.com/" ua="Mozilla/5.0" categoryname="Gambling" reason="category" profile="Pupils""#;
+        for (line, format, device) in [
+            (format!("Oct 21 10:05:01 proxy1 squid[812]: {squid}"), FormatName::Squid, Some("proxy1")),
+            (format!("2026-10-21T10:05:01.123456+01:00 proxy1 squid[812]: {squid}"), FormatName::Squid, Some("proxy1")),
+            (
+                format!("<166>1 2026-10-21T09:05:01Z filter1 e2guardian 77 - - {e2g8}"),
+                FormatName::E2guardian(8),
+                Some("filter1"),
+            ),
+            (format!("<190>{utm}"), FormatName::SophosUtm, None),
+        ] {
+            let parser = choose(&[line.as_str(), line.as_str()], FormatChoice::Auto, &FormatHints::default()).unwrap();
+            assert_eq!(parser.name(), format, "{line}");
+            let record = parser.parse(&line).unwrap();
+            assert_eq!(record.device.as_deref(), device, "{line}");
+            assert_eq!(record.action, super::super::Action::Blocked, "{line}");
+        }
+        // A file whose lines have no header is read as it is.
+        assert!(!matches!(choose(&[squid], FormatChoice::Auto, &FormatHints::default()).unwrap(), Parser::Syslog(_)));
     }
 
     #[test]

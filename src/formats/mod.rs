@@ -14,6 +14,7 @@ pub mod kv;
 pub mod sophos;
 pub mod squid;
 pub mod squidguard;
+pub mod syslog;
 pub mod vendor_category;
 
 /// When a request happened, as the log wrote it.
@@ -375,6 +376,8 @@ pub enum Parser {
     Panos,
     /// A mapped CSV export.
     Csv(Box<csv_export::CsvParser>),
+    /// Any of the others, in a file where each line has a syslog header before it.
+    Syslog(Box<Parser>),
 }
 
 impl Parser {
@@ -392,6 +395,16 @@ impl Parser {
             Parser::Zscaler => cloud::parse_zscaler(line),
             Parser::Panos => cloud::parse_panos(line),
             Parser::Csv(p) => p.parse(line),
+            Parser::Syslog(inner) => match syslog::unframe(line) {
+                Some(framed) => {
+                    let mut record = inner.parse(framed.message)?;
+                    if record.device.is_none() {
+                        record.device = framed.host.map(Cow::Borrowed);
+                    }
+                    Ok(record)
+                }
+                None => inner.parse(line),
+            },
         }
     }
 
@@ -409,6 +422,7 @@ impl Parser {
             Parser::Zscaler => FormatName::Zscaler,
             Parser::Panos => FormatName::Panos,
             Parser::Csv(_) => FormatName::Csv,
+            Parser::Syslog(inner) => inner.name(),
         }
     }
 
@@ -416,6 +430,7 @@ impl Parser {
     pub fn is_preamble(&self, line: &str) -> bool {
         match self {
             Parser::Csv(p) => p.is_header(line),
+            Parser::Syslog(inner) => inner.is_preamble(syslog::unframe(line).map_or(line, |f| f.message)),
             _ => line.starts_with('#'),
         }
     }
