@@ -475,7 +475,8 @@ fn vendor_samples_count_every_block_and_skip_non_web_lines() {
     }
     for (file, format, rows, blocked, skipped) in [
         ("fortigate_mixed_incl_webfilter.log", "fortigate", 7, 2, 46),
-        ("sophos_utm_httpproxy.log", "sophos-utm", 7, 3, 3),
+        // Its id 0072 line ("warned and proceeded") is a row: allowed, the user clicked through.
+        ("sophos_utm_httpproxy.log", "sophos-utm", 8, 3, 2),
         ("sophos_xg_v18_content_filtering_http.log", "sophos-xg", 8, 2, 0),
         ("cisco_umbrella_proxylogs.csv", "umbrella-proxy", 9, 2, 0),
         ("cisco_umbrella_dnslogs.csv", "umbrella-dns", 15, 2, 0),

@@ -100,9 +100,14 @@ pub fn parse_umbrella_dns(line: &str) -> Result<Record<'_>, ParseError> {
 pub fn parse_zscaler(line: &str) -> Result<Record<'_>, ParseError> {
     let value: serde_json::Value = serde_json::from_str(line).map_err(|e| ParseError::new(format!("not JSON: {e}")))?;
     let event = value.get("event").unwrap_or(&value);
-    let get = |key: &str| event.get(key).and_then(|v| v.as_str()).filter(|v| !v.is_empty() && *v != "None");
-    let (Some(time), Some(url)) = (get("time"), get("eurl").or(get("url"))) else {
-        return fail("not a Zscaler NSS web record (no time or eurl)");
+    let get = |key: &str| {
+        event.get(key).and_then(|v| v.as_str()).filter(|v| !matches!(*v, "" | "None" | "NA" | "N/A" | "NotFound"))
+    };
+    // Newer feeds (the v9 template) base64-encode the URL (`b64url`) instead of `eurl`.
+    let decoded = get("b64url").and_then(base64_decode).and_then(|b| String::from_utf8(b).ok());
+    let (Some(time), Some(url)) = (get("time"), get("eurl").or(get("url")).or(decoded.as_deref()).or(get("host")))
+    else {
+        return fail("not a Zscaler NSS web record (no time or URL)");
     };
     // `Fri Dec 31 07:07:07 2021`: the weekday is left out of the parse (exports get it wrong).
     let without_weekday = time.split_once(' ').map_or(time, |(_, rest)| rest);
@@ -111,20 +116,20 @@ pub fn parse_zscaler(line: &str) -> Result<Record<'_>, ParseError> {
     let scheme = if get("proto").is_some_and(|p| p.eq_ignore_ascii_case("HTTP")) { "http" } else { "https" };
     let mut record = Record::new(LogTime::EpochMicros(time.and_utc().timestamp_micros()), "", "GET", "");
     record.url = Cow::Owned(if url.contains("://") { url.to_string() } else { format!("{scheme}://{url}") });
-    record.client_ip = Cow::Owned(get("cip").unwrap_or("").to_string());
+    record.client_ip = Cow::Owned(get("cip").or(get("cltip")).unwrap_or("").to_string());
     record.user = get("login").map(|u| Cow::Owned(u.to_string()));
     record.device = get("devicehostname").map(|d| Cow::Owned(d.to_string()));
     record.method = Cow::Owned(get("reqmethod").unwrap_or("GET").to_string());
     record.status = get("respcode").map_or(Ok(0), |s| parse_num(s, "respcode"))?;
     record.bytes = get("respsize").map_or(Ok(0), |s| parse_num(s, "respsize"))?;
     record.action = match get("action") {
-        Some(a) if a.eq_ignore_ascii_case("blocked") => Action::Blocked,
+        Some(a) if a.eq_ignore_ascii_case("blocked") || a.eq_ignore_ascii_case("denied") => Action::Blocked,
         _ => Action::Allowed,
     };
-    record.category = get("urlcat").map(|c| Cow::Owned(common_category(c)));
+    record.category = get("urlcat").or(get("urlsubcat")).map(|c| Cow::Owned(common_category(c)));
     record.reason = get("rulelabel").map(|r| Cow::Owned(r.to_string()));
     record.filter_group = get("location").map(|l| Cow::Owned(l.to_string()));
-    record.user_agent = get("ua").map(|u| Cow::Owned(u.to_string()));
+    record.user_agent = get("ua").or(get("useragent")).map(|u| Cow::Owned(u.to_string()));
     Ok(record)
 }
 
@@ -138,11 +143,14 @@ pub fn parse_panos(line: &str) -> Result<Record<'_>, ParseError> {
     if f[3] != "THREAT" || f[4] != "url" {
         return Err(ParseError::skip("PAN-OS log that is not a URL filtering record"));
     }
-    let time = NaiveDateTime::parse_from_str(&f[1], "%Y/%m/%d %H:%M:%S")
-        .map_err(|_| ParseError::new(format!("bad PAN-OS time {:?}", f[1])))?;
+    // Generated Time (field 6) is when the dataplane saw the request; Receive Time (field 1)
+    // lags under load and after a forwarding outage. Strata Logging Service writes ISO 8601.
+    let time = panos_time(&f[6])
+        .or_else(|| panos_time(&f[1]))
+        .ok_or_else(|| ParseError::new(format!("bad PAN-OS time {:?} (generated) / {:?} (received)", f[6], f[1])))?;
     let scheme = if matches!(f[14].as_str(), "web-browsing" | "http") { "http" } else { "https" };
     let target = &f[31];
-    let mut record = Record::new(LogTime::Local(time), "", "GET", "");
+    let mut record = Record::new(time, "", "GET", "");
     record.url = Cow::Owned(if target.contains("://") { target.clone() } else { format!("{scheme}://{target}") });
     record.client_ip = Cow::Owned(f[7].clone());
     record.user = owned(&f[12]);
@@ -156,6 +164,41 @@ pub fn parse_panos(line: &str) -> Result<Record<'_>, ParseError> {
     record.filter_group = owned(&f[11]);
     record.reason = Some(Cow::Owned(format!("{} ({})", f[30], f[11])));
     Ok(record)
+}
+
+/// A PAN-OS time: `2026/10/19 09:05:01` in the firewall's zone, or Strata's ISO 8601 in UTC.
+fn panos_time(text: &str) -> Option<LogTime> {
+    if let Ok(t) = NaiveDateTime::parse_from_str(text, "%Y/%m/%d %H:%M:%S") {
+        return Some(LogTime::Local(t));
+    }
+    chrono::DateTime::parse_from_rfc3339(text).ok().map(LogTime::Offset)
+}
+
+/// Standard base64 (`+`, `/`, `=` padding) as Zscaler's `b64url` writes it; `None` when it is not.
+fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    let value = |c: u8| -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => return None,
+        } as u32)
+    };
+    let digits = text.trim_end_matches('=').as_bytes();
+    let mut out = Vec::with_capacity(digits.len() * 3 / 4);
+    for group in digits.chunks(4) {
+        if group.len() == 1 {
+            return None;
+        }
+        let mut bits = 0u32;
+        for (i, &c) in group.iter().enumerate() {
+            bits |= value(c)? << (18 - 6 * i);
+        }
+        out.extend_from_slice(&bits.to_be_bytes()[1..group.len()]);
+    }
+    Some(out)
 }
 
 #[cfg(test)]
@@ -205,5 +248,23 @@ mod tests {
         assert_eq!(r.category.as_deref(), Some("gambling"));
         let traffic = line.replace("THREAT,url", "TRAFFIC,end");
         assert!(parse_panos(&traffic).unwrap_err().skip);
+        // Received a minute after it was generated: the generated time is the event's.
+        let late = line.replacen("1,2026/10/19 10:05:01,", "1,2026/10/19 10:06:01,", 1);
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 10, 19).unwrap();
+        assert_eq!(parse_panos(&late).unwrap().time, LogTime::Local(day.and_hms_opt(10, 5, 1).unwrap()));
+    }
+
+    #[test]
+    fn zscaler_v9_records_with_base64_urls() {
+        // Field names of the v9 Cloud NSS web template (cltip, useragent, urlsubcat, b64url).
+        let line = r#"{"sourcetype":"zscalernss-web","event":{"time":"Mon Oct 19 09:05:01 2026","login":"22smithj@riverside.sch.uk","proto":"HTTPS","b64url":"d3d3LmJldDM2NS5jb20vZW4/eD0x","host":"www.bet365.com","action":"Blocked","urlsubcat":"Gambling","urlsupercat":"Gambling","reqmethod":"GET","respcode":"403","respsize":"65","cltip":"10.20.1.5","useragent":"Mozilla/5.0","rulelabel":"Block gambling","devicehostname":"NA"}}"#;
+        let r = parse_zscaler(line).unwrap();
+        assert_eq!(r.url, "https://www.bet365.com/en?x=1");
+        assert_eq!((r.action, r.client_ip.as_ref()), (Action::Blocked, "10.20.1.5"));
+        assert_eq!(r.category.as_deref(), Some("gambling"));
+        assert_eq!(r.user_agent.as_deref(), Some("Mozilla/5.0"));
+        assert_eq!(r.device, None, "NA is no device");
+        assert_eq!(base64_decode("d3d3LmV4YW1wbGUuY29t").as_deref(), Some(&b"www.example.com"[..]));
+        assert_eq!(base64_decode("not base64!"), None);
     }
 }

@@ -106,6 +106,9 @@ mod tests {
         let r = parse(line).unwrap();
         assert_eq!(r.action, Action::Blocked);
         assert_eq!(r.url, "https://www.pornhub.com/video?x=1");
+        // FortiOS 7.x syslog can log an absolute url=: it is kept, not prefixed again.
+        let absolute = line.replace(r#"url="/video?x=1""#, r#"url="https://www.pornhub.com/video?x=1""#);
+        assert_eq!(parse(&absolute).unwrap().url, "https://www.pornhub.com/video?x=1");
         assert_eq!(r.category.as_deref(), Some("adult"));
         assert_eq!(r.user.as_deref(), Some("22smithj"));
         assert_eq!(r.client_ip, "10.20.1.5");

@@ -26,11 +26,13 @@ pub fn parse_utm(line: &str) -> Result<Record<'_>, ParseError> {
         return Err(ParseError::skip("Sophos UTM message from another service"));
     }
     let p = Pairs::of(&line[19..]);
-    let (action, warned) = match p.get("action") {
-        Some("block") => (Action::Blocked, false),
-        Some("warn") => (Action::Allowed, true),
-        Some(_) => (Action::Allowed, false),
-        None => return Err(ParseError::skip("Sophos UTM proxy message without a decision")),
+    let (action, warning) = match (p.get("action"), p.get("id")) {
+        (Some("block"), _) => (Action::Blocked, None),
+        (Some("warn"), _) => (Action::Allowed, Some("warned")),
+        // 0072 "Contentfilter warned and proceeded": the user clicked past the warning page.
+        (None, Some("0072")) => (Action::Allowed, Some("warned, proceeded")),
+        (Some(_), _) => (Action::Allowed, None),
+        (None, _) => return Err(ParseError::skip("Sophos UTM proxy message without a decision")),
     };
     let url = p.take("url").ok_or_else(|| ParseError::new("no url"))?;
     let mut record = Record::new(LogTime::Local(time), "", "GET", "");
@@ -41,8 +43,13 @@ pub fn parse_utm(line: &str) -> Result<Record<'_>, ParseError> {
     record.status = p.get("statuscode").map_or(Ok(0), |s| parse_num(s, "statuscode"))?;
     record.action = action;
     record.bytes = p.get("size").map_or(Ok(0), |s| parse_num(s, "size"))?;
-    record.category = p.get("categoryname").map(|c| Cow::Owned(common_category(c)));
-    record.reason = if warned { Some(Cow::Borrowed("warned")) } else { p.take("reason").or_else(|| p.take("name")) };
+    // A comma list with repeats (`Business,Business,News`): the first names it.
+    let category = p.get("categoryname").or(p.get("category")).and_then(|c| c.split(',').next());
+    record.category = category.filter(|c| !c.is_empty()).map(|c| Cow::Owned(common_category(c)));
+    record.reason = match warning {
+        Some(text) => Some(Cow::Borrowed(text)),
+        None => p.take("reason").or_else(|| p.take("name")),
+    };
     record.filter_group = p.take("profile");
     record.user_agent = p.take("ua");
     Ok(record)
@@ -69,16 +76,21 @@ pub fn parse_xg(line: &str) -> Result<Record<'_>, ParseError> {
     record.client_ip = p.take("src_ip").ok_or_else(|| ParseError::new("no src_ip"))?;
     record.user = p.take("user_name").or_else(|| p.take("user"));
     record.action = action;
-    record.status = p.get("status_code").map_or(Ok(0), |s| parse_num(s, "status_code"))?;
+    let status = p.get("status_code").or(p.get("httpresponsecode")).or(p.get("http_status"));
+    record.status = status.map_or(Ok(0), |s| parse_num(s, "HTTP status"))?;
     record.bytes = p.get("recv_bytes").or(p.get("bytes_received")).map_or(Ok(0), |s| parse_num(s, "received bytes"))?;
-    record.category = p.get("category").filter(|c| *c != "None").map(|c| Cow::Owned(common_category(c)));
+    // v19+ renamed `category` to `http_category`.
+    let category = p.get("category").or(p.get("http_category")).filter(|c| !c.is_empty() && *c != "None");
+    record.category = category.map(|c| Cow::Owned(common_category(c)));
+    record.user_agent = p.take("user_agent").or_else(|| p.take("http_user_agent"));
     record.reason = if warned { Some(Cow::Borrowed("warned")) } else { p.take("reason") };
     record.filter_group = p.take("user_gp").or_else(|| p.take("user_group"));
     Ok(record)
 }
 
-/// v17–18 write `date` and `time` (with `timezone`); v19 and later write an ISO `timestamp` with
-/// its offset. The later field names (`user`, `user_group`, `bytes_received`) are read too.
+/// v17–18 write `date` and `time` (with `timezone`, honoured when it names an offset); v19 and
+/// later write an ISO `timestamp` with its offset. The later field names (`user`, `user_group`,
+/// `bytes_received`, `http_category`, `http_status`, `http_user_agent`) are read too.
 fn xg_time(p: &Pairs<'_>) -> Result<LogTime, ParseError> {
     if let Some(stamp) = p.get("timestamp") {
         return chrono::DateTime::parse_from_str(stamp, "%Y-%m-%dT%H:%M:%S%z")
@@ -88,10 +100,41 @@ fn xg_time(p: &Pairs<'_>) -> Result<LogTime, ParseError> {
     let stamp = format!("{} {}", p.get("date").unwrap_or(""), p.get("time").unwrap_or(""));
     let naive = NaiveDateTime::parse_from_str(&stamp, "%Y-%m-%d %H:%M:%S")
         .map_err(|_| ParseError::new(format!("bad Sophos XG time {stamp:?}")))?;
-    Ok(match p.get("timezone") {
-        Some("GMT") | Some("UTC") => LogTime::EpochMicros(naive.and_utc().timestamp_micros()),
-        _ => LogTime::Local(naive),
-    })
+    match p.get("timezone").and_then(zone_offset) {
+        Some(offset) => naive
+            .and_local_timezone(offset)
+            .single()
+            .map(LogTime::Offset)
+            .ok_or_else(|| ParseError::new(format!("bad Sophos XG time {stamp:?}"))),
+        None => Ok(LogTime::Local(naive)),
+    }
+}
+
+/// The offset a firewall's `timezone` names: `+08`, `+0530`, `-05:00`, or an abbreviation of a
+/// European or South African zone (`GMT`, `BST`, `CEST`, `SAST`…). Other names are ambiguous
+/// (`IST`) and read as the school's own time.
+fn zone_offset(zone: &str) -> Option<chrono::FixedOffset> {
+    let hours = |h: i32| chrono::FixedOffset::east_opt(h * 3600);
+    match zone {
+        "GMT" | "UTC" | "UT" | "Z" | "WET" => hours(0),
+        "BST" | "CET" | "WEST" => hours(1),
+        "CEST" | "EET" | "SAST" => hours(2),
+        "EEST" | "MSK" => hours(3),
+        _ => {
+            let sign = match zone.as_bytes().first()? {
+                b'+' => 1,
+                b'-' => -1,
+                _ => return None,
+            };
+            let digits: String = zone[1..].chars().filter(|c| *c != ':').collect();
+            if !digits.bytes().all(|b| b.is_ascii_digit()) || !matches!(digits.len(), 2 | 4) {
+                return None;
+            }
+            let h: i32 = digits[..2].parse().ok()?;
+            let m: i32 = if digits.len() == 4 { digits[2..].parse().ok()? } else { 0 };
+            chrono::FixedOffset::east_opt(sign * (h * 3600 + m * 60))
+        }
+    }
 }
 
 #[cfg(test)]
@@ -116,7 +159,7 @@ mod tests {
         let r = parse_xg(line).unwrap();
         assert_eq!(r.action, Action::Blocked);
         assert_eq!(r.category.as_deref(), Some("proxy"));
-        assert_eq!(r.time, LogTime::EpochMicros(1_792_400_701_000_000), "09:05:01 GMT");
+        assert_eq!(utc_seconds(&r.time), 1_792_400_701, "09:05:01 GMT");
         assert!(
             parse_xg(r#"device="SFW" device_name="XG" log_type="Firewall" log_subtype="Allowed""#).unwrap_err().skip
         );
@@ -128,9 +171,40 @@ mod tests {
         let r = parse_xg(line).unwrap();
         assert_eq!((r.action, r.user.as_deref(), r.bytes), (Action::Blocked, Some("22smithj"), 99));
         assert_eq!(r.filter_group.as_deref(), Some("Pupils"));
-        match r.time {
-            LogTime::Offset(t) => assert_eq!(t.timestamp(), 1_792_400_701),
-            other => panic!("{other:?}"),
+        assert_eq!(utc_seconds(&r.time), 1_792_400_701);
+    }
+
+    fn utc_seconds(time: &LogTime) -> i64 {
+        match time {
+            LogTime::Offset(t) => t.timestamp(),
+            LogTime::EpochMicros(us) => us / 1_000_000,
+            other => panic!("no zone: {other:?}"),
         }
+    }
+
+    #[test]
+    fn xg_named_zones_and_v19_http_category() {
+        // 11:05:01 CEST is 09:05:01 UTC.
+        let line = r#"device="SFW" date=2026-10-19 time=11:05:01 timezone="CEST" device_name="XG" log_type="Content Filtering" log_component="HTTPS" log_subtype="Allowed" user_name="22smithj" category="News" url="https://www.bbc.co.uk/" src_ip=10.20.1.5"#;
+        assert_eq!(utc_seconds(&parse_xg(line).unwrap().time), 1_792_400_701);
+        let plus8 = line.replace(r#"time=11:05:01 timezone="CEST""#, r#"time=17:05:01 timezone="+08""#);
+        assert_eq!(utc_seconds(&parse_xg(&plus8).unwrap().time), 1_792_400_701);
+        let v19 = r#"device_name="SFW" timestamp="2026-10-19T10:05:01+0100" log_type="Content Filtering" log_component="HTTPS" log_subtype="Denied" user_name="22smithj" http_category="Proxy and Anonymizer" http_category_type="Unproductive" url="https://proxysite.com/" src_ip=10.20.1.5 http_status="403" http_user_agent="Mozilla/5.0""#;
+        let r = parse_xg(v19).unwrap();
+        assert_eq!(
+            (r.category.as_deref(), r.status, r.user_agent.as_deref()),
+            (Some("proxy"), 403, Some("Mozilla/5.0"))
+        );
+    }
+
+    #[test]
+    fn utm_warned_and_proceeded_is_an_allowed_row() {
+        // Shape of id 0072 per the Elastic sophos/utm http fixture: no action=, only url,
+        // srcip and the categories (a comma list with repeats).
+        let line = r#"2026:10:19-10:05:01 utm1 httpproxy[6267]: id="0072" severity="info" sys="SecureWeb" sub="http" name="Contentfilter warned and proceeded" srcip="10.20.1.5" url="https://www.games.example/" category="167,167" categoryname="Games,Games""#;
+        let r = parse_utm(line).unwrap();
+        assert_eq!(r.action, Action::Allowed);
+        assert_eq!(r.reason.as_deref(), Some("warned, proceeded"));
+        assert_eq!(r.category.as_deref(), Some("games"));
     }
 }
