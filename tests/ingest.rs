@@ -474,7 +474,9 @@ fn vendor_samples_count_every_block_and_skip_non_web_lines() {
         return;
     }
     for (file, format, rows, blocked, skipped) in [
-        ("fortigate_mixed_incl_webfilter.log", "fortigate", 7, 2, 46),
+        // Its three DNS-filter responses ("domain is monitored") are allowed look-up rows; the
+        // DNS query line and the traffic, system, VPN and user events are skipped.
+        ("fortigate_mixed_incl_webfilter.log", "fortigate", 10, 2, 43),
         // Its id 0072 line ("warned and proceeded") is a row: allowed, the user clicked through.
         ("sophos_utm_httpproxy.log", "sophos-utm", 8, 3, 2),
         ("sophos_xg_v18_content_filtering_http.log", "sophos-xg", 8, 2, 0),

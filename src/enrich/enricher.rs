@@ -101,7 +101,7 @@ impl Enricher {
         }
         let local = self.clock.local_parts(ts);
         // A request with no host (a port scan's `GET /`, Squid's `error:invalid-request`) is a
-        // row with action `error` and no host or domain: it must never invent one.
+        // row with no host or domain: it must never invent one.
         let parts = url::split_url(&record.url, &record.method).filter(|p| url::is_host_name(&p.host));
         if let Some(parts) = &parts {
             self.cache_host(&parts.host, parts.path, record.category.is_none());
@@ -117,7 +117,12 @@ impl Enricher {
             _ => None,
         }
         .or_else(|| record.search_terms.as_deref().map(str::to_string));
-        let action = if parts.is_some() { record.action } else { crate::formats::Action::Error };
+        // A block stays a block (an application denied by its address has no URL host); any
+        // other request without a host is an error.
+        let action = match (&parts, record.action) {
+            (Some(_), action) | (None, action @ crate::formats::Action::Blocked) => action,
+            (None, _) => crate::formats::Action::Error,
+        };
         let row = EventRow {
             ts,
             local_time: local.local_micros,

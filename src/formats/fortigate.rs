@@ -1,7 +1,8 @@
-//! FortiGate web filter and application control logs (key=value, usually through syslog). The
-//! full URL is rebuilt from `hostname` and `url` (the path) with the scheme from `service`;
-//! application control's `appcat="Proxy"` blocks are proxy/VPN attempts. Traffic, system, VPN and
-//! user events are not web requests: they are skipped, not rejected.
+//! FortiGate web filter, application control, DNS filter and antivirus logs (key=value, usually
+//! through syslog). The full URL is rebuilt from `hostname` and `url` (the path) with the scheme
+//! from `service`; application control's `appcat="Proxy"` blocks are proxy/VPN attempts; a DNS
+//! filter block is a row for the queried name; a virus block is category `malware`. Traffic,
+//! system, VPN and user events are not web requests: they are skipped, not rejected.
 
 use std::borrow::Cow;
 
@@ -24,34 +25,33 @@ pub fn parse(line: &str) -> Result<Record<'_>, ParseError> {
     let (Some(kind), Some(subtype)) = (p.get("type"), p.get("subtype")) else {
         return Err(ParseError::skip("Fortinet message without a type, not a web request"));
     };
-    let app_control = match (kind, subtype) {
-        ("utm", "webfilter") => false,
-        ("utm", "app-ctrl") => true,
+    let kind = match (kind, subtype) {
+        ("utm", "webfilter") => Kind::WebFilter,
+        ("utm", "app-ctrl") => Kind::AppControl,
+        // A DNS-filter query line is followed by its response line, which carries the decision.
+        ("utm", "dns") if p.get("eventtype") == Some("dns-query") => {
+            return Err(ParseError::skip("FortiGate DNS query (its response line is the row)"))
+        }
+        ("utm", "dns") => Kind::Dns,
+        ("utm", "virus") => Kind::Virus,
         _ => return Err(ParseError::skip("FortiGate event that is not a web request")),
     };
     let time = fortigate_time(&p)?;
-    // Application control also sees non-web traffic (a VPN client over UDP): then the address
-    // and port stand for the host, with no URL.
-    let url = match (p.get("hostname"), p.get("dstip")) {
-        (Some(host), _) => {
-            let scheme = match p.get("service").map(str::to_ascii_uppercase).as_deref() {
-                Some("HTTP") => "http",
-                _ => "https",
-            };
-            let path = p.get("url").unwrap_or("/");
-            if path.contains("://") {
-                path.to_string()
-            } else {
-                format!("{scheme}://{host}{path}")
-            }
-        }
-        (None, Some(ip)) if app_control => format!("{ip}:{}", p.get("dstport").unwrap_or("0")),
-        _ => return fail("no hostname"),
+    let url = match kind {
+        Kind::Dns => p.get("qname").ok_or_else(|| ParseError::new("no qname"))?.trim_end_matches('.').to_string(),
+        _ => web_url(&p, kind)?,
     };
-    let method = if url.contains("://") { "GET" } else { "-" };
+    let method = match kind {
+        Kind::Dns => "DNS",
+        _ if url.contains("://") => "GET",
+        _ => "-",
+    };
     let client = p.take("srcip").ok_or_else(|| ParseError::new("no srcip"))?;
+    let blocked_id =
+        kind == Kind::Dns && p.get("logid").is_some_and(|id| DNS_BLOCK_IDS.iter().any(|b| id.ends_with(b)));
     let action = match p.get("action").unwrap_or("") {
-        "blocked" | "block" | "deny" | "reset" | "dropped" | "reject" => Action::Blocked,
+        "blocked" | "block" | "deny" | "reset" | "dropped" | "reject" | "redirect" => Action::Blocked,
+        _ if blocked_id => Action::Blocked,
         _ => Action::Allowed,
     };
     let mut record = Record::new(time, "", method, "");
@@ -59,18 +59,57 @@ pub fn parse(line: &str) -> Result<Record<'_>, ParseError> {
     record.url = Cow::Owned(url);
     record.user = p.take("user").or_else(|| p.take("unauthuser"));
     record.action = action;
-    let category = if app_control { p.get("appcat") } else { p.get("catdesc") };
-    record.category = category.map(|c| Cow::Owned(common_category(c)));
-    record.reason = match (app_control, p.take("msg")) {
-        (true, msg) => {
-            p.take("app").map(|app| Cow::Owned(format!("{}: {app}", p.get("appcat").unwrap_or("application")))).or(msg)
-        }
-        (false, msg) => msg,
+    let category = match kind {
+        Kind::AppControl => p.get("appcat").map(common_category),
+        Kind::Virus => Some("malware".to_string()),
+        Kind::WebFilter | Kind::Dns => p.get("catdesc").map(common_category),
     };
-    record.filter_group = if app_control { p.take("applist") } else { p.take("profile") };
+    record.category = category.map(Cow::Owned);
+    record.reason = match kind {
+        Kind::AppControl => p
+            .take("app")
+            .map(|app| Cow::Owned(format!("{}: {app}", p.get("appcat").unwrap_or("application"))))
+            .or_else(|| p.take("msg")),
+        Kind::Virus => p.take("virus").map(|v| Cow::Owned(format!("virus: {v}"))).or_else(|| p.take("msg")),
+        Kind::WebFilter | Kind::Dns => p.take("msg"),
+    };
+    record.filter_group = if kind == Kind::AppControl { p.take("applist") } else { p.take("profile") };
     record.bytes = p.get("rcvdbyte").map_or(Ok(0), |b| parse_num(b, "rcvdbyte"))?;
     record.user_agent = p.take("agent");
     Ok(record)
+}
+
+/// The UTM logs that are rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    WebFilter,
+    AppControl,
+    Dns,
+    Virus,
+}
+
+/// DNS-filter message ids that are blocks (FortiOS log reference): category block, domain
+/// filter block, botnet C&C.
+const DNS_BLOCK_IDS: [&str; 3] = ["54803", "54400", "54600"];
+
+/// The request's URL: `url` when it is absolute (virus logs, some 7.x syslog lines), else
+/// rebuilt from `hostname` and the path. Application control also sees non-web traffic (a VPN
+/// client over UDP): then the address and port stand for the host, with no URL.
+fn web_url(p: &Pairs<'_>, kind: Kind) -> Result<String, ParseError> {
+    if let Some(url) = p.get("url").filter(|u| u.contains("://")) {
+        return Ok(url.to_string());
+    }
+    Ok(match (p.get("hostname"), p.get("dstip")) {
+        (Some(host), _) => {
+            let scheme = match p.get("service").map(str::to_ascii_uppercase).as_deref() {
+                Some("HTTP") => "http",
+                _ => "https",
+            };
+            format!("{scheme}://{host}{}", p.get("url").unwrap_or("/"))
+        }
+        (None, Some(ip)) if kind == Kind::AppControl => format!("{ip}:{}", p.get("dstport").unwrap_or("0")),
+        _ => return fail("no hostname"),
+    })
 }
 
 /// `date` + `time` with the `tz` offset when given; else `eventtime` (s, ms, µs or ns).
@@ -134,5 +173,25 @@ mod tests {
         let sophos_xg = r#"device="SFW" date=2016-12-02 time=18:27:03 device_name="SFVUNL" log_id=050901616001 log_type="Content Filtering""#;
         assert!(!parse(sophos_xg).unwrap_err().skip, "another vendor's key=value line is not ours");
         assert!(!parse("hello world").unwrap_err().skip);
+    }
+
+    #[test]
+    fn dns_filter_and_virus_blocks_are_rows_and_queries_are_skipped() {
+        // Shapes per the FortiOS log reference (type utm, subtypes dns and virus).
+        let response = r#"date=2026-10-19 time=10:05:01 logid="1501054803" type="utm" subtype="dns" eventtype="dns-response" srcip=10.20.1.5 qname="www.bet365.com" qtype="A" action="block" cat=19 catdesc="Gambling" msg="Domain blocked because it is in a blocked category" profile="pupils-dns""#;
+        let r = parse(response).unwrap();
+        assert_eq!((r.action, r.url.as_ref(), r.method.as_ref()), (Action::Blocked, "www.bet365.com", "DNS"));
+        assert_eq!(r.category.as_deref(), Some("gambling"));
+        let by_id = response.replace(r#" action="block""#, "");
+        assert_eq!(parse(&by_id).unwrap().action, Action::Blocked, "message id 54803 is a category block");
+        let query = response.replace("dns-response", "dns-query");
+        assert!(parse(&query).unwrap_err().skip);
+        let virus = r#"date=2026-10-19 time=10:05:01 logid="0211008192" type="utm" subtype="virus" eventtype="infected" srcip=10.20.1.5 user="22smithj" action="blocked" url="http://www.eicar.org/download/eicar.com" virus="EICAR_TEST_FILE" service="HTTP""#;
+        let r = parse(virus).unwrap();
+        assert_eq!((r.action, r.category.as_deref()), (Action::Blocked, Some("malware")));
+        assert_eq!(
+            (r.url.as_ref(), r.reason.as_deref()),
+            ("http://www.eicar.org/download/eicar.com", Some("virus: EICAR_TEST_FILE"))
+        );
     }
 }

@@ -55,23 +55,56 @@ pub fn parse_utm(line: &str) -> Result<Record<'_>, ParseError> {
     Ok(record)
 }
 
-/// Parses one Sophos XG / SFOS v17–18 line.
+/// Parses one Sophos XG / SFOS line: web requests ("Content Filtering" HTTP/HTTPS), application
+/// filter denials, Web Content Policy (keyword) denials and web antivirus blocks.
 pub fn parse_xg(line: &str) -> Result<Record<'_>, ParseError> {
     let p = Pairs::of(line);
     if p.get("log_type").is_none() || p.get("device_name").or(p.get("device")).is_none() {
         return fail("not a Sophos XG line (no device and log_type)");
     }
-    if p.get("log_type") != Some("Content Filtering") {
-        return Err(ParseError::skip("Sophos XG log that is not content filtering"));
-    }
-    let time = xg_time(&p)?;
-    let (action, warned) = match p.get("log_subtype") {
-        Some("Denied") => (Action::Blocked, false),
-        Some("Warned") => (Action::Allowed, true),
-        _ => (Action::Allowed, false),
+    let kind = match (p.get("log_type"), p.get("log_component")) {
+        (Some("Content Filtering"), Some("Application")) => XgKind::Application,
+        (Some("Content Filtering"), Some("Web Content Policy")) => XgKind::ContentPolicy,
+        (Some("Content Filtering"), _) => XgKind::Web,
+        (Some("Anti-Virus"), Some("HTTP" | "HTTPS")) => XgKind::Antivirus,
+        _ => return Err(ParseError::skip("Sophos XG log that is not web filtering")),
     };
-    let url = p.take("url").or_else(|| p.take("domain")).ok_or_else(|| ParseError::new("no url"))?;
-    let mut record = Record::new(time, "", "GET", "");
+    let time = xg_time(&p)?;
+    let subtype = p.get("log_subtype");
+    let (action, warned) = match kind {
+        XgKind::ContentPolicy => (
+            if p.get("action").is_some_and(|a| a.eq_ignore_ascii_case("deny")) {
+                Action::Blocked
+            } else {
+                Action::Allowed
+            },
+            false,
+        ),
+        XgKind::Antivirus => {
+            (if matches!(subtype, Some("Virus" | "PUA")) { Action::Blocked } else { Action::Allowed }, false)
+        }
+        _ => match subtype {
+            Some("Denied") => (Action::Blocked, false),
+            Some("Warned") => (Action::Allowed, true),
+            _ => (Action::Allowed, false),
+        },
+    };
+    let url = match kind {
+        // An application has no URL: its server's address and port stand for the host.
+        XgKind::Application => match (p.get("dst_ip"), p.get("dst_port")) {
+            (Some(ip), port) => Cow::Owned(format!("{ip}:{}", port.unwrap_or("0"))),
+            (None, _) => Cow::Owned(p.get("app_name").unwrap_or("-").to_string()),
+        },
+        XgKind::ContentPolicy => {
+            p.take("website").or_else(|| p.take("url")).ok_or_else(|| ParseError::new("no website"))?
+        }
+        _ => p
+            .take("url")
+            .or_else(|| p.take("domain"))
+            .or_else(|| p.take("domainname"))
+            .ok_or_else(|| ParseError::new("no url"))?,
+    };
+    let mut record = Record::new(time, "", if kind == XgKind::Application { "-" } else { "GET" }, "");
     record.url = url;
     record.client_ip = p.take("src_ip").ok_or_else(|| ParseError::new("no src_ip"))?;
     record.user = p.take("user_name").or_else(|| p.take("user"));
@@ -80,12 +113,36 @@ pub fn parse_xg(line: &str) -> Result<Record<'_>, ParseError> {
     record.status = status.map_or(Ok(0), |s| parse_num(s, "HTTP status"))?;
     record.bytes = p.get("recv_bytes").or(p.get("bytes_received")).map_or(Ok(0), |s| parse_num(s, "received bytes"))?;
     // v19+ renamed `category` to `http_category`.
-    let category = p.get("category").or(p.get("http_category")).filter(|c| !c.is_empty() && *c != "None");
-    record.category = category.map(|c| Cow::Owned(common_category(c)));
+    let category = match kind {
+        XgKind::Application => p.get("app_category").or(p.get("application_category")).map(common_category),
+        XgKind::Antivirus => Some("malware".to_string()),
+        XgKind::ContentPolicy => p.get("site_category").map(common_category),
+        XgKind::Web => {
+            p.get("category").or(p.get("http_category")).filter(|c| !c.is_empty() && *c != "None").map(common_category)
+        }
+    };
+    record.category = category.map(Cow::Owned);
     record.user_agent = p.take("user_agent").or_else(|| p.take("http_user_agent"));
-    record.reason = if warned { Some(Cow::Borrowed("warned")) } else { p.take("reason") };
+    record.reason = match kind {
+        _ if warned => Some(Cow::Borrowed("warned")),
+        XgKind::Application => {
+            p.take("app_name").or_else(|| p.take("application")).map(|a| Cow::Owned(format!("application: {a}")))
+        }
+        XgKind::ContentPolicy => p.take("dictionary_name").map(|d| Cow::Owned(format!("keyword list: {d}"))),
+        XgKind::Antivirus => p.take("virus").map(|v| Cow::Owned(format!("virus: {v}"))),
+        XgKind::Web => p.take("reason"),
+    };
     record.filter_group = p.take("user_gp").or_else(|| p.take("user_group"));
     Ok(record)
+}
+
+/// The Sophos XG logs that are rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum XgKind {
+    Web,
+    Application,
+    ContentPolicy,
+    Antivirus,
 }
 
 /// v17–18 write `date` and `time` (with `timezone`, honoured when it names an offset); v19 and
@@ -194,6 +251,25 @@ mod tests {
         assert_eq!(
             (r.category.as_deref(), r.status, r.user_agent.as_deref()),
             (Some("proxy"), 403, Some("Mozilla/5.0"))
+        );
+    }
+
+    #[test]
+    fn xg_application_keyword_and_antivirus_blocks_are_rows() {
+        // Shapes from SFOS v19 syslog (docs/research/issue11-formats.md §4.2).
+        let app = r#"device_name="SFW" timestamp="2026-10-19T10:05:01+0100" log_type="Content Filtering" log_component="Application" log_subtype="Denied" user_name="22smithj" app_name="Psiphon Proxy" app_category="Proxy and Tunnel" app_filter_policy_id=3 src_ip=10.20.1.5 dst_ip=203.0.113.7 dst_port=443"#;
+        let r = parse_xg(app).unwrap();
+        assert_eq!((r.action, r.url.as_ref()), (Action::Blocked, "203.0.113.7:443"));
+        assert_eq!((r.category.as_deref(), r.reason.as_deref()), (Some("proxy"), Some("application: Psiphon Proxy")));
+        let keyword = r#"device_name="SFW" timestamp="2026-10-19T10:05:01+0100" log_type="Content Filtering" log_component="Web Content Policy" log_subtype="Alert" action="Deny" user="22smithj" website="www.example-forum.com" dictionary_name="Self-harm" src_ip=10.20.1.5"#;
+        let r = parse_xg(keyword).unwrap();
+        assert_eq!((r.action, r.url.as_ref()), (Action::Blocked, "www.example-forum.com"));
+        assert_eq!(r.reason.as_deref(), Some("keyword list: Self-harm"));
+        let virus = r#"device_name="SFW" timestamp="2026-10-19T10:05:01+0100" log_type="Anti-Virus" log_component="HTTP" log_subtype="Virus" user_name="22smithj" virus="EICAR-AV-Test" url="http://www.eicar.org/download/eicar.com" src_ip=10.20.1.5"#;
+        let r = parse_xg(virus).unwrap();
+        assert_eq!(
+            (r.action, r.category.as_deref(), r.reason.as_deref()),
+            (Action::Blocked, Some("malware"), Some("virus: EICAR-AV-Test"))
         );
     }
 
