@@ -6,7 +6,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
-    for format in [1, 2, 4, 5, 6] {
+    for format in [1, 2, 4, 5, 6, 7, 8] {
         let parser = E2guardianParser::new(format).expect("a known format");
         for line in text.lines() {
             let _ = parser.parse(line);
