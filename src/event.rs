@@ -1,7 +1,10 @@
-//! The normalised event (DESIGN §2): its Arrow schema and a columnar builder for it. `school` and
-//! `date` are partition keys: they live in the folder names (`school=…/date=…`), not in the files,
-//! as Spark requires. Three columns are added for portable SQL (DESIGN §7): `local_time` (the
-//! school-local wall clock, no zone), and `weekday` (ISO, 1 = Monday), computed once at ingest.
+//! The normalised event (DESIGN §2), declared once: [`COLUMNS`] names every column of the event
+//! files with its Arrow type, nullability and privacy class, and the schema, the column builders
+//! and the export's treatment of each column all come from that one list (the `event_columns!`
+//! invocation below). `school` and `date` are partition keys: they live in the folder names
+//! (`school=…/date=…`), not in the files, as Spark requires. Two columns are added for portable
+//! SQL (DESIGN §7): `local_time` (the school-local wall clock, no zone) and `weekday` (ISO, 1 =
+//! Monday), computed once at ingest.
 
 use std::sync::{Arc, OnceLock};
 
@@ -11,41 +14,170 @@ use arrow::array::{
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use arrow::record_batch::RecordBatch;
 
+/// What happens to a column in anything that leaves the school (`filterwatch export`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Privacy {
+    /// Copied as it is: times, role, year group, host, domain, category, action.
+    Keep,
+    /// Replaced by a keyed pseudonym with this kind letter (`u-…`, `a-…`, `d-…`).
+    Pseudonymise(char),
+    /// Emptied: it can hold names, e-mail addresses or typed text, or tie a row to one file.
+    Drop,
+    /// Replaced by the search's topic (`topic:selfharm`), never its words.
+    Topic,
+    /// Cut to the file's base name.
+    Basename,
+}
+
+/// One column of the event files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Column {
+    /// Its name in the files and in SQL.
+    pub name: &'static str,
+    /// Whether it may be null.
+    pub nullable: bool,
+    /// What the export does with it.
+    pub privacy: Privacy,
+}
+
+/// The privacy class of a column, `None` for a column the event schema does not declare.
+pub fn privacy_of(name: &str) -> Option<Privacy> {
+    COLUMNS.iter().find(|c| c.name == name).map(|c| c.privacy)
+}
+
 /// The Arrow schema of the event files (without the partition columns).
 pub fn schema() -> SchemaRef {
     static SCHEMA: OnceLock<SchemaRef> = OnceLock::new();
-    SCHEMA
-        .get_or_init(|| {
-            let text = |name: &str, nullable: bool| Field::new(name, DataType::Utf8, nullable);
-            Arc::new(Schema::new(vec![
-                Field::new("ts", DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())), false),
-                Field::new("local_time", DataType::Timestamp(TimeUnit::Microsecond, None), false),
-                Field::new("weekday", DataType::Int8, false),
-                text("client_ip", false),
-                text("device", true),
-                text("user", true),
-                text("role", false),
-                Field::new("year_group", DataType::Int8, true),
-                text("method", false),
-                text("host", true),
-                text("domain", true),
-                text("url", true),
-                text("search_terms", true),
-                Field::new("status", DataType::UInt16, false),
-                text("action", false),
-                text("category", true),
-                text("reason", true),
-                text("filter_group", true),
-                Field::new("bytes", DataType::UInt64, false),
-                Field::new("duration_ms", DataType::UInt32, true),
-                text("user_agent", true),
-                text("source_format", false),
-                text("source_file", false),
-                text("source_content", true),
-                Field::new("source_line", DataType::UInt64, false),
-            ]))
-        })
-        .clone()
+    SCHEMA.get_or_init(|| Arc::new(Schema::new(fields()))).clone()
+}
+
+/// Declares the columns: for each, its builder and how to make one, its Arrow type,
+/// nullability, privacy class, and how one event is appended to it.
+macro_rules! event_columns {
+    ($(
+        $(#[doc = $doc:literal])+
+        $name:ident: $builder:ty = $new:expr, $arrow:expr, nullable: $nullable:literal, $privacy:expr,
+        push: |$b:ident, $row:ident, $source:ident| $push:expr;
+    )+) => {
+        /// Every column of the event files, in file order.
+        pub const COLUMNS: &[Column] =
+            &[$(Column { name: stringify!($name), nullable: $nullable, privacy: $privacy }),+];
+
+        fn fields() -> Vec<Field> {
+            vec![$(Field::new(stringify!($name), $arrow, $nullable)),+]
+        }
+
+        /// Column builders for a batch of events from one source file.
+        pub struct EventColumns {
+            $($(#[doc = $doc])+ $name: $builder,)+
+            source: EventSource,
+        }
+
+        impl EventColumns {
+            /// Empty builders for events read from `source`.
+            pub fn new(source: EventSource) -> EventColumns {
+                EventColumns { $($name: $new,)+ source }
+            }
+
+            /// Appends one event.
+            pub fn push(&mut self, row: &EventRow<'_>) {
+                let source = &self.source;
+                $({
+                    let ($b, $row, $source) = (&mut self.$name, row, source);
+                    $push;
+                })+
+            }
+
+            /// Finishes the builders into a record batch with [`schema`].
+            pub fn finish(mut self) -> RecordBatch {
+                let columns: Vec<ArrayRef> = vec![$(Arc::new(self.$name.finish())),+];
+                RecordBatch::try_new(schema(), columns).expect("event columns match the schema")
+            }
+        }
+    };
+}
+
+fn utc_micros() -> DataType {
+    DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into()))
+}
+
+event_columns! {
+    /// UTC instant, µs.
+    ts: TimestampMicrosecondBuilder = TimestampMicrosecondBuilder::new().with_timezone("UTC"), utc_micros(),
+        nullable: false, Privacy::Keep, push: |b, row, _s| b.append_value(row.ts);
+    /// School-local wall clock, µs since local 1970-01-01, no zone.
+    local_time: TimestampMicrosecondBuilder = TimestampMicrosecondBuilder::new(),
+        DataType::Timestamp(TimeUnit::Microsecond, None), nullable: false, Privacy::Keep,
+        push: |b, row, _s| b.append_value(row.local_time);
+    /// ISO weekday in the school's zone.
+    weekday: Int8Builder = Int8Builder::new(), DataType::Int8, nullable: false, Privacy::Keep,
+        push: |b, row, _s| b.append_value(row.weekday);
+    /// Client address.
+    client_ip: StringBuilder = StringBuilder::new(), DataType::Utf8, nullable: false, Privacy::Pseudonymise('a'),
+        push: |b, row, _s| b.append_value(row.client_ip);
+    /// Client host name or device id.
+    device: StringBuilder = StringBuilder::new(), DataType::Utf8, nullable: true, Privacy::Pseudonymise('d'),
+        push: |b, row, _s| b.append_option(row.device);
+    /// Normalised username.
+    user: StringBuilder = StringBuilder::new(), DataType::Utf8, nullable: true, Privacy::Pseudonymise('u'),
+        push: |b, row, _s| b.append_option(row.user);
+    /// `staff`, `pupil`, `guest`, `service` or `unknown`.
+    role: StringBuilder = StringBuilder::new(), DataType::Utf8, nullable: false, Privacy::Keep,
+        push: |b, row, _s| b.append_value(row.role);
+    /// Year group for pupils.
+    year_group: Int8Builder = Int8Builder::new(), DataType::Int8, nullable: true, Privacy::Keep,
+        push: |b, row, _s| b.append_option(row.year_group);
+    /// HTTP method.
+    method: StringBuilder = StringBuilder::new(), DataType::Utf8, nullable: false, Privacy::Keep,
+        push: |b, row, _s| b.append_value(row.method);
+    /// Lower-cased host; null when the request had none.
+    host: StringBuilder = StringBuilder::new(), DataType::Utf8, nullable: true, Privacy::Keep,
+        push: |b, row, _s| b.append_option(row.host);
+    /// Registrable domain; null with the host.
+    domain: StringBuilder = StringBuilder::new(), DataType::Utf8, nullable: true, Privacy::Keep,
+        push: |b, row, _s| b.append_option(row.domain);
+    /// Full URL when known.
+    url: StringBuilder = StringBuilder::new(), DataType::Utf8, nullable: true, Privacy::Drop,
+        push: |b, row, _s| b.append_option(row.url);
+    /// Decoded search terms.
+    search_terms: StringBuilder = StringBuilder::new(), DataType::Utf8, nullable: true, Privacy::Topic,
+        push: |b, row, _s| b.append_option(row.search_terms);
+    /// HTTP status.
+    status: UInt16Builder = UInt16Builder::new(), DataType::UInt16, nullable: false, Privacy::Keep,
+        push: |b, row, _s| b.append_value(row.status);
+    /// `allowed`, `blocked`, `auth_required` or `error`.
+    action: StringBuilder = StringBuilder::new(), DataType::Utf8, nullable: false, Privacy::Keep,
+        push: |b, row, _s| b.append_value(row.action);
+    /// Category.
+    category: StringBuilder = StringBuilder::new(), DataType::Utf8, nullable: true, Privacy::Keep,
+        push: |b, row, _s| b.append_option(row.category);
+    /// The filter's reason text (it can quote names).
+    reason: StringBuilder = StringBuilder::new(), DataType::Utf8, nullable: true, Privacy::Drop,
+        push: |b, row, _s| b.append_option(row.reason);
+    /// Filter group or policy.
+    filter_group: StringBuilder = StringBuilder::new(), DataType::Utf8, nullable: true, Privacy::Keep,
+        push: |b, row, _s| b.append_option(row.filter_group);
+    /// Bytes to the client.
+    bytes: UInt64Builder = UInt64Builder::new(), DataType::UInt64, nullable: false, Privacy::Keep,
+        push: |b, row, _s| b.append_value(row.bytes);
+    /// Duration in ms.
+    duration_ms: UInt32Builder = UInt32Builder::new(), DataType::UInt32, nullable: true, Privacy::Keep,
+        push: |b, row, _s| b.append_option(row.duration_ms);
+    /// User-Agent (a fingerprint).
+    user_agent: StringBuilder = StringBuilder::new(), DataType::Utf8, nullable: true, Privacy::Drop,
+        push: |b, row, _s| b.append_option(row.user_agent);
+    /// The format the file was read as.
+    source_format: StringBuilder = StringBuilder::new(), DataType::Utf8, nullable: false, Privacy::Keep,
+        push: |b, _row, source| b.append_value(&*source.format);
+    /// The file's canonical path when it was read.
+    source_file: StringBuilder = StringBuilder::new(), DataType::Utf8, nullable: false, Privacy::Basename,
+        push: |b, _row, source| b.append_value(&*source.file);
+    /// The manifest id of the file's content; null in files written before ids existed.
+    source_content: StringBuilder = StringBuilder::new(), DataType::Utf8, nullable: true, Privacy::Drop,
+        push: |b, _row, source| b.append_value(&*source.content);
+    /// 1-based line number in the source file.
+    source_line: UInt64Builder = UInt64Builder::new(), DataType::UInt64, nullable: false, Privacy::Keep,
+        push: |b, row, _s| b.append_value(row.source_line);
 }
 
 /// One event's values, borrowed from the parsed line and the enricher's caches.
@@ -109,127 +241,25 @@ pub struct EventSource {
     pub content: Arc<str>,
 }
 
-/// Column builders for a batch of events from one source file.
-pub struct EventColumns {
-    ts: TimestampMicrosecondBuilder,
-    local_time: TimestampMicrosecondBuilder,
-    weekday: Int8Builder,
-    client_ip: StringBuilder,
-    device: StringBuilder,
-    user: StringBuilder,
-    role: StringBuilder,
-    year_group: Int8Builder,
-    method: StringBuilder,
-    host: StringBuilder,
-    domain: StringBuilder,
-    url: StringBuilder,
-    search_terms: StringBuilder,
-    status: UInt16Builder,
-    action: StringBuilder,
-    category: StringBuilder,
-    reason: StringBuilder,
-    filter_group: StringBuilder,
-    bytes: UInt64Builder,
-    duration_ms: UInt32Builder,
-    user_agent: StringBuilder,
-    source_format: StringBuilder,
-    source_file: StringBuilder,
-    source_content: StringBuilder,
-    source_line: UInt64Builder,
-    source: EventSource,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl EventColumns {
-    /// Empty builders for events read from `source`.
-    pub fn new(source: EventSource) -> EventColumns {
-        EventColumns {
-            ts: TimestampMicrosecondBuilder::new().with_timezone("UTC"),
-            local_time: TimestampMicrosecondBuilder::new(),
-            weekday: Int8Builder::new(),
-            client_ip: StringBuilder::new(),
-            device: StringBuilder::new(),
-            user: StringBuilder::new(),
-            role: StringBuilder::new(),
-            year_group: Int8Builder::new(),
-            method: StringBuilder::new(),
-            host: StringBuilder::new(),
-            domain: StringBuilder::new(),
-            url: StringBuilder::new(),
-            search_terms: StringBuilder::new(),
-            status: UInt16Builder::new(),
-            action: StringBuilder::new(),
-            category: StringBuilder::new(),
-            reason: StringBuilder::new(),
-            filter_group: StringBuilder::new(),
-            bytes: UInt64Builder::new(),
-            duration_ms: UInt32Builder::new(),
-            user_agent: StringBuilder::new(),
-            source_format: StringBuilder::new(),
-            source_file: StringBuilder::new(),
-            source_content: StringBuilder::new(),
-            source_line: UInt64Builder::new(),
-            source,
+    #[test]
+    fn the_schema_is_the_column_list_and_every_treatment_fits_its_type() {
+        let schema = schema();
+        assert_eq!(schema.fields().len(), COLUMNS.len());
+        for (field, column) in schema.fields().iter().zip(COLUMNS) {
+            assert_eq!((field.name().as_str(), field.is_nullable()), (column.name, column.nullable));
+            match column.privacy {
+                Privacy::Drop => assert!(column.nullable, "{}: a dropped column must be nullable", column.name),
+                Privacy::Pseudonymise(_) | Privacy::Topic | Privacy::Basename => {
+                    assert_eq!(field.data_type(), &DataType::Utf8, "{}", column.name)
+                }
+                Privacy::Keep => {}
+            }
         }
-    }
-
-    /// Appends one event.
-    pub fn push(&mut self, row: &EventRow<'_>) {
-        self.ts.append_value(row.ts);
-        self.local_time.append_value(row.local_time);
-        self.weekday.append_value(row.weekday);
-        self.client_ip.append_value(row.client_ip);
-        self.device.append_option(row.device);
-        self.user.append_option(row.user);
-        self.role.append_value(row.role);
-        self.year_group.append_option(row.year_group);
-        self.method.append_value(row.method);
-        self.host.append_option(row.host);
-        self.domain.append_option(row.domain);
-        self.url.append_option(row.url);
-        self.search_terms.append_option(row.search_terms);
-        self.status.append_value(row.status);
-        self.action.append_value(row.action);
-        self.category.append_option(row.category);
-        self.reason.append_option(row.reason);
-        self.filter_group.append_option(row.filter_group);
-        self.bytes.append_value(row.bytes);
-        self.duration_ms.append_option(row.duration_ms);
-        self.user_agent.append_option(row.user_agent);
-        self.source_format.append_value(&*self.source.format);
-        self.source_file.append_value(&*self.source.file);
-        self.source_content.append_value(&*self.source.content);
-        self.source_line.append_value(row.source_line);
-    }
-
-    /// Finishes the builders into a record batch with [`schema`].
-    pub fn finish(mut self) -> RecordBatch {
-        let columns: Vec<ArrayRef> = vec![
-            Arc::new(self.ts.finish()),
-            Arc::new(self.local_time.finish()),
-            Arc::new(self.weekday.finish()),
-            Arc::new(self.client_ip.finish()),
-            Arc::new(self.device.finish()),
-            Arc::new(self.user.finish()),
-            Arc::new(self.role.finish()),
-            Arc::new(self.year_group.finish()),
-            Arc::new(self.method.finish()),
-            Arc::new(self.host.finish()),
-            Arc::new(self.domain.finish()),
-            Arc::new(self.url.finish()),
-            Arc::new(self.search_terms.finish()),
-            Arc::new(self.status.finish()),
-            Arc::new(self.action.finish()),
-            Arc::new(self.category.finish()),
-            Arc::new(self.reason.finish()),
-            Arc::new(self.filter_group.finish()),
-            Arc::new(self.bytes.finish()),
-            Arc::new(self.duration_ms.finish()),
-            Arc::new(self.user_agent.finish()),
-            Arc::new(self.source_format.finish()),
-            Arc::new(self.source_file.finish()),
-            Arc::new(self.source_content.finish()),
-            Arc::new(self.source_line.finish()),
-        ];
-        RecordBatch::try_new(schema(), columns).expect("event columns match the schema")
+        assert_eq!(privacy_of("user"), Some(Privacy::Pseudonymise('u')));
+        assert_eq!(privacy_of("no_such_column"), None);
     }
 }

@@ -12,6 +12,7 @@ pub mod formats;
 pub mod private_fs;
 pub mod safe_csv;
 pub mod stored_path;
+pub mod week;
 
 #[cfg(feature = "pipeline")]
 pub mod aggregate;

@@ -21,8 +21,9 @@ use crate::detect::{out_of_hours, repeats, spikes, Scope};
 use crate::enrich::SchoolContext;
 use crate::ingest::{self, FileReport, IngestOptions};
 use crate::private_fs::write_atomically;
-use crate::report::weekly::{write_weekly, Week, WeeklyFiles};
+use crate::report::weekly::{write_weekly, WeeklyFiles};
 use crate::store::{Dataset, Pruned};
+use crate::week::Week;
 
 /// How far back the first run looks when nothing tells it otherwise.
 const FIRST_RUN_DAYS: u64 = 7;

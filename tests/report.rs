@@ -9,7 +9,8 @@ use std::sync::OnceLock;
 use filterwatch::config::Profile;
 use filterwatch::demo::generator::{GeneratedWeek, WeekSpec};
 use filterwatch::demo::{generate_and_ingest, IngestedWeek};
-use filterwatch::report::weekly::{write_weekly, Week, WeeklyFiles};
+use filterwatch::report::weekly::{write_weekly, WeeklyFiles};
+use filterwatch::week::Week;
 
 struct Fixture {
     _dir: tempfile::TempDir,

@@ -11,22 +11,15 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use arrow::array::{new_null_array, Array, ArrayRef, AsArray, StringArray};
-use arrow::datatypes::DataType;
 use arrow::record_batch::RecordBatch;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::ArrowWriter;
 
 use super::pseudonym::Pseudonymiser;
 use crate::detect::severity::{search_topic, TOPIC_PREFIX};
-use crate::event;
+use crate::event::{self, Privacy};
 use crate::ingest::sink::writer_properties;
 use crate::private_fs::write_atomically;
-
-/// Columns replaced by pseudonyms, with the kind letter of each.
-const PSEUDONYMISED: [(&str, char); 3] = [("user", 'u'), ("client_ip", 'a'), ("device", 'd')];
-/// Columns emptied: they can hold names, e-mail addresses or typed text, or tie a row to one
-/// school's log file (`source_content`).
-const DROPPED: [&str; 4] = ["url", "reason", "user_agent", "source_content"];
 
 /// What an export wrote.
 #[derive(Debug, Clone, Default)]
@@ -86,29 +79,54 @@ fn event_files(events: &Path) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// One batch with its identifiers replaced or dropped.
+/// One batch with its identifiers replaced or dropped, column by column as the event schema
+/// classes them ([`event::Privacy`]). A column the schema does not class is refused, never
+/// copied through in clear.
 fn pseudonymise(batch: &RecordBatch, pseudonymiser: &mut Pseudonymiser) -> Result<RecordBatch> {
     let schema = batch.schema();
     let mut columns: Vec<ArrayRef> = Vec::with_capacity(batch.num_columns());
     for (field, column) in schema.fields().iter().zip(batch.columns()) {
         let name = field.name().as_str();
-        let replaced: ArrayRef = if let Some((_, kind)) = PSEUDONYMISED.iter().find(|(c, _)| *c == name) {
-            let values = column.as_string::<i32>();
-            Arc::new(values.iter().map(|v| v.map(|v| pseudonymiser.pseudonym(*kind, v))).collect::<StringArray>())
-        } else if name == "search_terms" {
-            let values = column.as_string::<i32>();
-            let topic = |terms: &str| search_topic(terms).map(|t| format!("{TOPIC_PREFIX}{t}"));
-            Arc::new(values.iter().map(|v| v.and_then(topic)).collect::<StringArray>())
-        } else if DROPPED.contains(&name) {
-            new_null_array(&DataType::Utf8, column.len())
-        } else if name == "source_file" {
-            let values = column.as_string::<i32>();
-            let base = |p: &str| Path::new(p).file_name().map_or(String::new(), |n| n.to_string_lossy().to_string());
-            Arc::new(values.iter().map(|v| v.map(base)).collect::<StringArray>())
-        } else {
-            column.clone()
+        let privacy = event::privacy_of(name).with_context(|| {
+            format!("column {name:?} has no privacy class in the event schema; refusing to export it")
+        })?;
+        let text = || column.as_string::<i32>();
+        let replaced: ArrayRef = match privacy {
+            Privacy::Keep => column.clone(),
+            Privacy::Drop => new_null_array(column.data_type(), column.len()),
+            Privacy::Pseudonymise(kind) => {
+                Arc::new(text().iter().map(|v| v.map(|v| pseudonymiser.pseudonym(kind, v))).collect::<StringArray>())
+            }
+            Privacy::Topic => {
+                let topic = |terms: &str| search_topic(terms).map(|t| format!("{TOPIC_PREFIX}{t}"));
+                Arc::new(text().iter().map(|v| v.and_then(topic)).collect::<StringArray>())
+            }
+            Privacy::Basename => {
+                let base =
+                    |p: &str| Path::new(p).file_name().map_or(String::new(), |n| n.to_string_lossy().to_string());
+                Arc::new(text().iter().map(|v| v.map(base)).collect::<StringArray>())
+            }
         };
         columns.push(replaced);
     }
     Ok(RecordBatch::try_new(schema, columns)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow::datatypes::{DataType, Field, Schema};
+
+    #[test]
+    fn a_column_the_schema_does_not_class_is_refused() {
+        let schema = Arc::new(Schema::new(vec![
+            Field::new("user", DataType::Utf8, true),
+            Field::new("pupil_notes", DataType::Utf8, true),
+        ]));
+        let text = |v: &str| Arc::new(StringArray::from(vec![v])) as ArrayRef;
+        let batch = RecordBatch::try_new(schema, vec![text("09jbloggs"), text("lives at …")]).unwrap();
+        let mut pseudonymiser = Pseudonymiser::new(b"0123456789abcdef0123");
+        let err = pseudonymise(&batch, &mut pseudonymiser).unwrap_err();
+        assert!(err.to_string().contains("pupil_notes"), "{err}");
+    }
 }

@@ -16,8 +16,8 @@ use crate::detect::severity::{severity_of, Severity};
 use crate::detect::spikes::robust_score;
 use crate::detect::{out_of_hours, repeats, spikes, Scope};
 use crate::queries::{columns, Param, Params, BLOCKED_BY_DAY_CATEGORY, BY_ROLE, WEEK_TOTALS};
-use crate::report::weekly::Week;
 use crate::store;
+use crate::week::Week;
 
 /// A robust z-score at or beyond this marks a school as standing out.
 pub const STANDS_OUT_Z: f64 = 3.5;

@@ -10,7 +10,8 @@ use anyhow::Result;
 
 use crate::detect::{out_of_hours, repeats, spikes, Scope};
 use crate::report::findings::{write, OutputFormat};
-use crate::report::weekly::{write_weekly, Week};
+use crate::report::weekly::write_weekly;
+use crate::week::Week;
 
 /// Arguments of `filterwatch demo`.
 #[derive(Debug, clap::Args)]

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use chrono::{Datelike, Days, NaiveDate, Timelike, Weekday};
+use chrono::{Datelike, Days, NaiveDate, Timelike};
 use serde::Serialize;
 
 use super::charts::{save, HeatMap, HorizontalBars, HourlyAgainstUsual, StackedBars};
@@ -25,6 +25,7 @@ use crate::queries::{
     WEEK_TOTALS,
 };
 use crate::store;
+use crate::week::Week;
 
 const TEMPLATE: &str = include_str!("../../assets/weekly.typ");
 /// Categories shown in the daily chart before the rest become "other".
@@ -35,42 +36,6 @@ const MAX_ACTIONS: usize = 12;
 const MAX_SEARCHES: usize = 30;
 /// Most spikes given a chart each.
 const MAX_SPIKE_CHARTS: usize = 6;
-
-/// An ISO week, Monday to Sunday in school time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Week {
-    /// Its Monday.
-    pub monday: NaiveDate,
-}
-
-impl Week {
-    /// Parses `2026-W43`.
-    pub fn parse(text: &str) -> Option<Week> {
-        let (year, week) = text.trim().split_once("-W").or_else(|| text.trim().split_once("-w"))?;
-        NaiveDate::from_isoywd_opt(year.parse().ok()?, week.parse().ok()?, Weekday::Mon).map(|monday| Week { monday })
-    }
-
-    /// The week containing `date`.
-    pub fn of(date: NaiveDate) -> Week {
-        Week { monday: date - Days::new(u64::from(date.weekday().num_days_from_monday())) }
-    }
-
-    /// `2026-W43`.
-    pub fn label(&self) -> String {
-        let iso = self.monday.iso_week();
-        format!("{}-W{:02}", iso.year(), iso.week())
-    }
-
-    /// The Monday after.
-    pub fn end(&self) -> NaiveDate {
-        self.monday + Days::new(7)
-    }
-
-    /// The week before.
-    pub fn previous(&self) -> Week {
-        Week { monday: self.monday - Days::new(7) }
-    }
-}
 
 /// What `write_weekly` produced.
 #[derive(Debug, Clone)]
