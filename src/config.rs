@@ -6,6 +6,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
+
+use crate::formats::csv_export::CsvMapping;
 use chrono::{NaiveDate, NaiveTime, Weekday};
 use chrono_tz::Tz;
 use serde::Deserialize;
@@ -276,62 +278,11 @@ impl Hours {
     }
 }
 
-/// How the columns of a CSV export map onto the event schema. Values are header names.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CsvMapping {
-    /// Field delimiter (default `,`).
-    #[serde(default = "default_delimiter")]
-    pub delimiter: char,
-    /// Column with the request time.
-    pub time: String,
-    /// `epoch`, `epoch_ms`, `rfc3339`, or a chrono format such as `%d/%m/%Y %H:%M:%S` (local time
-    /// unless it has `%z`).
-    #[serde(default = "default_time_format")]
-    pub time_format: String,
-    /// Column with the client address.
-    pub client_ip: Option<String>,
-    /// Column with the device or host name.
-    pub device: Option<String>,
-    /// Column with the username.
-    pub user: Option<String>,
-    /// Column with the full URL (or the host, when the export has no URL).
-    pub url: String,
-    /// Column with the HTTP method.
-    pub method: Option<String>,
-    /// Column with the HTTP status.
-    pub status: Option<String>,
-    /// Column with the filter's decision.
-    pub action: Option<String>,
-    /// Values of the action column (case-insensitive) that mean the request was blocked.
-    #[serde(default = "default_blocked_values")]
-    pub blocked_values: Vec<String>,
-    /// Column with the filter's category.
-    pub category: Option<String>,
-    /// Column with the filter's reason text.
-    pub reason: Option<String>,
-    /// Column with the filter group / policy name.
-    pub filter_group: Option<String>,
-    /// Column with bytes sent to the client.
-    pub bytes: Option<String>,
-    /// Column with the user agent.
-    pub user_agent: Option<String>,
-}
-
-fn default_delimiter() -> char {
-    ','
-}
-fn default_time_format() -> String {
-    "%Y-%m-%d %H:%M:%S".to_string()
-}
 fn default_reject_older_than_days() -> u32 {
     10957
 }
 fn default_reject_future_hours() -> u32 {
     48
-}
-fn default_blocked_values() -> Vec<String> {
-    ["blocked", "block", "denied", "deny", "filtered"].map(String::from).to_vec()
 }
 
 #[derive(Deserialize)]

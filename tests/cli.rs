@@ -58,6 +58,25 @@ fn a_clean_run_prints_one_summary_line_and_exits_zero() {
 }
 
 #[test]
+fn asking_for_a_school_or_dates_the_dataset_cannot_have_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = profile(dir.path(), "id = \"riverside\"\n");
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+    let out =
+        filterwatch(&["ingest", "-q", "--config", &config, "--data", data, corpus("squid-native").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    for args in [
+        vec!["repeats", "--data", data, "--school", "hillview"],
+        vec!["spikes", "--data", data, "--from", "2026-10-20", "--to", "2026-10-19"],
+    ] {
+        let out = filterwatch(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert_eq!(stderr(&out).lines().count(), 1, "one line: {}", stderr(&out));
+    }
+}
+
+#[test]
 fn a_bad_profile_names_the_key_and_exits_two() {
     let dir = tempfile::tempdir().unwrap();
     for (text, key) in [

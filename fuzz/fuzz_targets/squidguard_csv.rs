@@ -1,7 +1,7 @@
 //! squidGuard lines, and CSV exports: the first line is the header the mapping is bound to.
 #![no_main]
 
-use filterwatch::config::CsvMapping;
+use filterwatch::formats::csv_export::CsvMapping;
 use filterwatch::formats::csv_export::CsvParser;
 use filterwatch::formats::squidguard;
 use libfuzzer_sys::fuzz_target;

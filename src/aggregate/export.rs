@@ -18,8 +18,8 @@ use parquet::arrow::ArrowWriter;
 use super::pseudonym::Pseudonymiser;
 use crate::detect::severity::{search_topic, TOPIC_PREFIX};
 use crate::event::{self, Privacy};
-use crate::ingest::sink::writer_properties;
 use crate::private_fs::write_atomically;
+use crate::store::writer_properties;
 
 /// What an export wrote.
 #[derive(Debug, Clone, Default)]

@@ -11,12 +11,12 @@ pub mod spikes;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use crate::config::Profile;
+use crate::config::{ConfigError, Profile};
 use crate::queries::{columns, Param, Params};
 use crate::store;
 
@@ -46,7 +46,10 @@ impl Scope {
         let all = store::schools(data)?;
         let ids: Vec<String> = match school.or(config.as_ref().map(|p| p.id.as_str())) {
             Some(id) if all.iter().any(|s| s == id) => vec![id.to_string()],
-            Some(id) => bail!("no school {id:?} in {} (it has: {})", data.display(), all.join(", ")),
+            Some(id) => {
+                let known = all.join(", ");
+                return Err(ConfigError(format!("no school {id:?} in {} (it has: {known})", data.display())).into());
+            }
             None => all,
         };
         let mut schools = Vec::with_capacity(ids.len());
@@ -60,7 +63,7 @@ impl Scope {
         let from = from.unwrap_or(first);
         let to = to.unwrap_or(last + chrono::Days::new(1));
         if to <= from {
-            bail!("--to {to} is not after --from {from}");
+            return Err(ConfigError(format!("--to {to} is not after --from {from}")).into());
         }
         Ok(Scope { data: data.to_path_buf(), schools, from, to })
     }

@@ -5,11 +5,11 @@
 //! `DEFAULT_PARENT/` and a `-` MIME type; formats 5–8 share one tab layout, where 7 and 8 add two
 //! fields and 6 and 8 leave the server field empty.
 
+use super::csv_export::CsvMapping;
 use super::csv_export::CsvParser;
 use super::e2guardian::E2guardianParser;
 use super::squid::SquidParser;
 use super::{syslog, FormatChoice, FormatName, Parser};
-use crate::config::CsvMapping;
 
 /// How many lines auto-detection looks at.
 pub const SAMPLE_LINES: usize = 50;

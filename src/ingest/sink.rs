@@ -9,16 +9,12 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use arrow::record_batch::RecordBatch;
 use parquet::arrow::ArrowWriter;
-use parquet::basic::{Compression, ZstdLevel};
-use parquet::file::properties::WriterProperties;
 
 use super::parse::Reject;
 use crate::enrich::clock::date_from_days;
 use crate::event;
-use crate::store::{Dataset, Staging};
+use crate::store::{writer_properties, Dataset, Staging};
 
-/// Rows per Parquet row group: large enough for good compression and fast scans.
-const ROW_GROUP_ROWS: usize = 1 << 20;
 /// Date partitions kept open at once; older ones are finished (a later row for them starts a
 /// new part file), which bounds memory on logs that span years.
 const MAX_OPEN_PARTITIONS: usize = 32;
@@ -88,17 +84,6 @@ impl<'a> PartitionSink<'a> {
         self.written.push(relative);
         ArrowWriter::try_new(file, event::schema(), Some(writer_properties())).context("cannot start Parquet file")
     }
-}
-
-/// The Parquet settings of every event file: zstd level 3, dictionary encoding (the default, kept
-/// explicit), 1M-row groups.
-pub fn writer_properties() -> WriterProperties {
-    WriterProperties::builder()
-        .set_compression(Compression::ZSTD(ZstdLevel::try_new(3).expect("valid zstd level")))
-        .set_dictionary_enabled(true)
-        .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
-        .set_created_by(format!("filterwatch {}", env!("CARGO_PKG_VERSION")))
-        .build()
 }
 
 /// The rejects of one source file: the published file's lines (if any) followed by this run's.
