@@ -17,7 +17,11 @@ pub struct UrlParts<'a> {
 /// Splits a logged URL; `None` when there is no host at all.
 pub fn split_url<'a>(url: &'a str, method: &str) -> Option<UrlParts<'a>> {
     let (has_scheme, rest) = match url.find("://") {
-        Some(at) if url[..at].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'-' || b == b'.') => {
+        // RFC 3986 scheme characters, plus `_` for Squid's own `cache_object://`.
+        Some(at)
+            if !url[..at].is_empty()
+                && url[..at].bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.' | b'_')) =>
+        {
             (true, &url[at + 3..])
         }
         _ => (false, url),
@@ -69,6 +73,12 @@ pub fn registrable_domain(host: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn squids_own_scheme_names_the_host_after_it() {
+        let parts = split_url("cache_object://localhost/5min", "GET").unwrap();
+        assert_eq!((parts.host.as_ref(), parts.path), ("localhost", "/5min"));
+    }
 
     #[test]
     fn only_names_and_addresses_are_hosts() {
