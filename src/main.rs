@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use filterwatch::cmd;
+use filterwatch::detect::Kind;
 
 /// Web-filter and proxy logs of UK schools → e-safety monitoring.
 #[derive(Parser)]
@@ -50,9 +51,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Ingest(args) => cmd::ingest::run(args),
-        Command::Spikes(args) => cmd::findings::run(cmd::findings::Detection::Spikes, args),
-        Command::OutOfHours(args) => cmd::findings::run(cmd::findings::Detection::OutOfHours, args),
-        Command::Repeats(args) => cmd::findings::run(cmd::findings::Detection::Repeats, args),
+        Command::Spikes(args) => cmd::findings::run(Kind::Spike, args),
+        Command::OutOfHours(args) => cmd::findings::run(Kind::OutOfHours, args),
+        Command::Repeats(args) => cmd::findings::run(Kind::Repeat, args),
         Command::Evidence(args) => cmd::evidence::run(args),
         Command::Report(args) => cmd::report::run(args),
         Command::Nightly(args) => cmd::nightly::run(args),

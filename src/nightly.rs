@@ -13,11 +13,7 @@ use chrono::{Datelike, Days, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
 use crate::config::Profile;
-use crate::detect::out_of_hours::OutOfHours;
-use crate::detect::repeats::Repeat;
-use crate::detect::severity::Severity;
-use crate::detect::spikes::Spike;
-use crate::detect::{out_of_hours, repeats, spikes, Scope};
+use crate::detect::{Findings, NeedsAction, Scope};
 use crate::enrich::SchoolContext;
 use crate::ingest::{self, FileReport, IngestOptions};
 use crate::private_fs::write_atomically;
@@ -51,12 +47,9 @@ pub struct Alerts {
     pub from: NaiveDate,
     /// End of the window (exclusive).
     pub to: NaiveDate,
-    /// Spikes.
-    pub spikes: Vec<Spike>,
-    /// Staff sessions out of hours.
-    pub out_of_hours: Vec<OutOfHours>,
-    /// Repeated pupil attempts.
-    pub repeats: Vec<Repeat>,
+    /// What the detections found in the window.
+    #[serde(flatten)]
+    pub findings: Findings,
 }
 
 /// What one nightly run did for one school.
@@ -103,14 +96,7 @@ pub fn run_school(
     let has_events = dataset.events_dir().join(format!("school={}", profile.id)).is_dir();
     let alerts = if has_events {
         let scope = Scope { data: data.to_path_buf(), schools: vec![profile.clone()], from, to };
-        Alerts {
-            school: profile.id.clone(),
-            from,
-            to,
-            spikes: spikes::detect(&scope)?,
-            out_of_hours: out_of_hours::detect(&scope)?,
-            repeats: repeats::detect(&scope)?,
-        }
+        Alerts { school: profile.id.clone(), from, to, findings: Findings::detect_all(&scope)? }
     } else {
         Alerts { school: profile.id.clone(), from, to, ..Alerts::default() }
     };
@@ -195,7 +181,7 @@ fn new_findings(profile: &Profile, alerts: &Alerts, state: &mut NightlyState, to
         }
     };
     let local = |t: chrono::DateTime<chrono::Utc>| crate::detect::local_text(t, profile.timezone);
-    for r in alerts.repeats.iter().filter(|r| r.severity == Severity::High) {
+    for r in alerts.findings.repeats.iter().filter(|r| r.needs_action()) {
         let year = r.year_group.map(|y| format!("Year {y} ")).unwrap_or_default();
         report(
             &r.id,
@@ -209,7 +195,7 @@ fn new_findings(profile: &Profile, alerts: &Alerts, state: &mut NightlyState, to
             ),
         );
     }
-    for s in &alerts.out_of_hours {
+    for s in alerts.findings.out_of_hours.iter().filter(|s| s.needs_action()) {
         report(
             &s.id,
             format!(
@@ -222,7 +208,7 @@ fn new_findings(profile: &Profile, alerts: &Alerts, state: &mut NightlyState, to
             ),
         );
     }
-    for s in alerts.spikes.iter().filter(|s| s.severity == Severity::High) {
+    for s in alerts.findings.spikes.iter().filter(|s| s.needs_action()) {
         let subject = s.category.clone().or_else(|| s.domain.clone()).unwrap_or_default();
         report(
             &s.id,

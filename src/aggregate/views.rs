@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::detect::severity::{severity_of, Severity};
 use crate::detect::spikes::robust_score;
-use crate::detect::{out_of_hours, repeats, spikes, Scope};
+use crate::detect::{Findings, Scope};
 use crate::queries::{columns, Param, Params, BLOCKED_BY_DAY_CATEGORY, BY_ROLE, WEEK_TOTALS};
 use crate::store;
 use crate::week::Week;
@@ -104,9 +104,10 @@ fn school_week(data: &Path, profile: &crate::config::Profile, week: Week) -> Res
         .map(|(_, n)| n.unwrap_or(0) as u64)
         .sum();
     let scope = Scope { data: data.to_path_buf(), schools: vec![profile.clone()], from: week.monday, to: week.end() };
-    let high_repeats = repeats::detect(&scope)?.iter().filter(|r| r.severity == Severity::High).count() as u64;
-    let out_of_hours_sessions = out_of_hours::detect(&scope)?.len() as u64;
-    let spike_count = spikes::detect(&scope)?.len() as u64;
+    let findings = Findings::detect_all(&scope)?;
+    let high_repeats = findings.repeats.iter().filter(|r| r.severity == Severity::High).count() as u64;
+    let out_of_hours_sessions = findings.out_of_hours.len() as u64;
+    let spike_count = findings.spikes.len() as u64;
     let daily = BLOCKED_BY_DAY_CATEGORY.run(events, &params)?;
     let mut categories: BTreeMap<String, u64> = BTreeMap::new();
     let mut logged_days = std::collections::BTreeSet::new();

@@ -8,7 +8,7 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use crate::detect::{out_of_hours, repeats, spikes, Scope};
+use crate::detect::{Findings, Kind, Scope};
 use crate::report::findings::{write, OutputFormat};
 use crate::report::weekly::write_weekly;
 use crate::week::Week;
@@ -48,12 +48,15 @@ pub fn run(args: Args) -> Result<ExitCode> {
     println!("Dataset: {}", data.join("events").display());
     let scope = Scope::new(&data, None, None, None, None)?;
     let mut out = std::io::stdout().lock();
-    writeln!(out, "\nSpikes (filterwatch spikes --data {}):", data.display())?;
-    write(&spikes::detect(&scope)?, OutputFormat::Table, &mut out)?;
-    writeln!(out, "\nStaff out of hours (filterwatch out-of-hours --data {}):", data.display())?;
-    write(&out_of_hours::detect(&scope)?, OutputFormat::Table, &mut out)?;
-    writeln!(out, "\nRepeated pupil attempts (filterwatch repeats --data {}):", data.display())?;
-    write(&repeats::detect(&scope)?, OutputFormat::Table, &mut out)?;
+    let findings = Findings::detect_all(&scope)?;
+    let heading =
+        |title: &str, kind: Kind| format!("\n{title} (filterwatch {} --data {}):", kind.command(), data.display());
+    writeln!(out, "{}", heading("Spikes", Kind::Spike))?;
+    write(&findings.spikes, OutputFormat::Table, &mut out)?;
+    writeln!(out, "{}", heading("Staff out of hours", Kind::OutOfHours))?;
+    write(&findings.out_of_hours, OutputFormat::Table, &mut out)?;
+    writeln!(out, "{}", heading("Repeated pupil attempts", Kind::Repeat))?;
+    write(&findings.repeats, OutputFormat::Table, &mut out)?;
     drop(out);
     let profile = crate::config::Profile::load(&week.profile)?;
     let reports = args.out.join("reports");

@@ -9,10 +9,11 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use chrono::{Days, NaiveDate};
 
-use crate::detect::{out_of_hours, repeats, spikes, Evidence, Scope};
+use super::ConfigError;
+use crate::detect::{out_of_hours, repeats, spikes, Evidence, Kind, Scope};
 use crate::escape;
 use crate::locate::read_verified;
 use crate::store::{read_manifest, Manifest, ManifestEntry};
@@ -33,11 +34,12 @@ pub struct Args {
 pub fn run(args: Args) -> Result<ExitCode> {
     let (kind, school, date) = parse_id(&args.id)?;
     let scope = Scope::new(&args.data, Some(school), Some(date), Some(date + Days::new(2)), None)?;
+    let kind = Kind::from_id_prefix(kind)
+        .ok_or_else(|| ConfigError(format!("{:?} is not a finding id (unknown kind {kind:?})", args.id)))?;
     let evidence: Option<Vec<Evidence>> = match kind {
-        "spike" => spikes::detect(&scope)?.into_iter().find(|f| f.id == args.id).map(|f| f.evidence),
-        "ooh" => out_of_hours::detect(&scope)?.into_iter().find(|f| f.id == args.id).map(|f| f.evidence),
-        "repeat" => repeats::detect(&scope)?.into_iter().find(|f| f.id == args.id).map(|f| f.evidence),
-        other => bail!("{:?} is not a finding id (unknown kind {other:?})", args.id),
+        Kind::Spike => spikes::detect(&scope)?.into_iter().find(|f| f.id == args.id).map(|f| f.evidence),
+        Kind::OutOfHours => out_of_hours::detect(&scope)?.into_iter().find(|f| f.id == args.id).map(|f| f.evidence),
+        Kind::Repeat => repeats::detect(&scope)?.into_iter().find(|f| f.id == args.id).map(|f| f.evidence),
     };
     let evidence = evidence.with_context(|| format!("no finding {} in {}", args.id, args.data.display()))?;
     let manifest = read_manifest(&args.data)?;

@@ -10,19 +10,8 @@ use chrono::NaiveDate;
 
 use super::{one_line, ConfigError};
 use crate::config::Profile;
-use crate::detect::{out_of_hours, repeats, spikes, Scope};
+use crate::detect::{out_of_hours, repeats, spikes, Kind, Scope};
 use crate::report::findings::{write, OutputFormat};
-
-/// Which detection to run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Detection {
-    /// Blocked-site spikes.
-    Spikes,
-    /// Out-of-hours staff sessions.
-    OutOfHours,
-    /// Repeated pupil attempts.
-    Repeats,
-}
 
 /// Arguments shared by the three detection commands.
 #[derive(Debug, clap::Args)]
@@ -59,15 +48,15 @@ impl Args {
 }
 
 /// Runs one detection and prints its findings on stdout.
-pub fn run(detection: Detection, args: Args) -> Result<ExitCode> {
+pub fn run(kind: Kind, args: Args) -> Result<ExitCode> {
     let scope = args.scope()?;
     let format =
         args.format.unwrap_or(if std::io::stdout().is_terminal() { OutputFormat::Table } else { OutputFormat::Json });
     let mut out = std::io::stdout().lock();
-    match detection {
-        Detection::Spikes => write(&spikes::detect(&scope)?, format, &mut out)?,
-        Detection::OutOfHours => write(&out_of_hours::detect(&scope)?, format, &mut out)?,
-        Detection::Repeats => write(&repeats::detect(&scope)?, format, &mut out)?,
+    match kind {
+        Kind::Spike => write(&spikes::detect(&scope)?, format, &mut out)?,
+        Kind::OutOfHours => write(&out_of_hours::detect(&scope)?, format, &mut out)?,
+        Kind::Repeat => write(&repeats::detect(&scope)?, format, &mut out)?,
     }
     Ok(ExitCode::SUCCESS)
 }

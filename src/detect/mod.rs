@@ -147,12 +147,114 @@ pub fn top<'a>(values: impl IntoIterator<Item = &'a str>, limit: usize) -> Vec<T
     tallies
 }
 
+/// The three kinds of finding, with every name each goes by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum Kind {
+    /// A blocked-site spike.
+    Spike,
+    /// A staff session out of hours.
+    OutOfHours,
+    /// Repeated blocked attempts by a pupil.
+    Repeat,
+}
+
+impl Kind {
+    /// Every kind, in the order reports list them.
+    pub const ALL: [Kind; 3] = [Kind::Spike, Kind::OutOfHours, Kind::Repeat];
+
+    /// The first part of a finding id (`spike-…`, `ooh-…`, `repeat-…`).
+    pub fn id_prefix(self) -> &'static str {
+        match self {
+            Kind::Spike => "spike",
+            Kind::OutOfHours => "ooh",
+            Kind::Repeat => "repeat",
+        }
+    }
+
+    /// The subcommand that lists them.
+    pub fn command(self) -> &'static str {
+        match self {
+            Kind::Spike => "spikes",
+            Kind::OutOfHours => "out-of-hours",
+            Kind::Repeat => "repeats",
+        }
+    }
+
+    /// The name in CSV files (`findings.csv`, `incident-log.csv`).
+    pub fn csv_name(self) -> &'static str {
+        match self {
+            Kind::Spike => "spike",
+            Kind::OutOfHours => "out-of-hours",
+            Kind::Repeat => "repeat",
+        }
+    }
+
+    /// The kind an id prefix names.
+    pub fn from_id_prefix(prefix: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.id_prefix() == prefix)
+    }
+}
+
+/// Everything the three detections found in one scope.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Findings {
+    /// Blocked-site spikes.
+    pub spikes: Vec<spikes::Spike>,
+    /// Staff sessions out of hours.
+    pub out_of_hours: Vec<out_of_hours::OutOfHours>,
+    /// Repeated pupil attempts.
+    pub repeats: Vec<repeats::Repeat>,
+}
+
+impl Findings {
+    /// Runs every detection over the scope.
+    pub fn detect_all(scope: &Scope) -> Result<Findings> {
+        Ok(Findings {
+            spikes: spikes::detect(scope)?,
+            out_of_hours: out_of_hours::detect(scope)?,
+            repeats: repeats::detect(scope)?,
+        })
+    }
+
+    /// How many of them need action ([`NeedsAction`]).
+    pub fn needing_action(&self) -> usize {
+        self.spikes.iter().filter(|f| f.needs_action()).count()
+            + self.out_of_hours.iter().filter(|f| f.needs_action()).count()
+            + self.repeats.iter().filter(|f| f.needs_action()).count()
+    }
+}
+
+/// The one rule for what a DSL must act on, used by the nightly alerts and the weekly report's
+/// first list alike: a high-severity repeat or spike, and every staff session out of hours.
+pub trait NeedsAction {
+    /// Whether the finding needs action (the rest are worth a look).
+    fn needs_action(&self) -> bool;
+}
+
+impl NeedsAction for spikes::Spike {
+    fn needs_action(&self) -> bool {
+        self.severity == severity::Severity::High
+    }
+}
+
+impl NeedsAction for out_of_hours::OutOfHours {
+    fn needs_action(&self) -> bool {
+        true
+    }
+}
+
+impl NeedsAction for repeats::Repeat {
+    fn needs_action(&self) -> bool {
+        self.severity == severity::Severity::High
+    }
+}
+
 /// A stable id for a finding: kind, school, local start date and a hash of what makes it unique,
 /// so that `evidence` can find it again by re-running one day's detection.
-pub fn finding_id(kind: &str, school: &str, local_date: NaiveDate, key: &str) -> String {
+pub fn finding_id(kind: Kind, school: &str, local_date: NaiveDate, key: &str) -> String {
     // FNV-1a: stable across runs and platforms, unlike std's randomly seeded hasher.
     let hash = key.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
-    format!("{kind}-{school}-{}-{:08x}", local_date.format("%Y%m%d"), hash as u32)
+    format!("{}-{school}-{}-{:08x}", kind.id_prefix(), local_date.format("%Y%m%d"), hash as u32)
 }
 
 /// Reads the `source_file`, `source_line` and `source_content` columns into evidence references.

@@ -12,7 +12,7 @@ use anyhow::Result;
 use chrono::{DateTime, Datelike, Days, NaiveDate, TimeZone, Timelike, Utc};
 use serde::Serialize;
 
-use super::{finding_id, local_date, local_text, top, utc, week_by_week, Evidence, Scope, Tally};
+use super::{finding_id, local_date, local_text, top, utc, week_by_week, Evidence, Kind, Scope, Tally};
 use crate::config::Profile;
 use crate::queries::{columns, Param, STAFF_OUT_OF_HOURS};
 use crate::store;
@@ -166,7 +166,7 @@ fn build(profile: &Profile, session: &[Request]) -> OutOfHours {
     devices.dedup();
     OutOfHours {
         id: finding_id(
-            "ooh",
+            Kind::OutOfHours,
             &profile.id,
             local_date(start, profile.timezone),
             &format!("{user}|{}", start.timestamp()),

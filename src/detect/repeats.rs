@@ -15,7 +15,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use super::severity::{search_topic, severity_of, Severity};
-use super::{finding_id, local_date, local_text, top, utc, week_by_week, Evidence, Scope, Tally};
+use super::{finding_id, local_date, local_text, top, utc, week_by_week, Evidence, Kind, Scope, Tally};
 use crate::config::Profile;
 use crate::queries::{columns, Param, PUPIL_BLOCKED};
 use crate::store;
@@ -163,7 +163,7 @@ fn build(profile: &Profile, user: &str, category: &str, severity: Severity, burs
     devices.dedup();
     Repeat {
         id: finding_id(
-            "repeat",
+            Kind::Repeat,
             &profile.id,
             local_date(start, profile.timezone),
             &format!("{user}|{category}|{}", start.timestamp()),

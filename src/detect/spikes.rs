@@ -18,7 +18,7 @@ use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
 use serde::Serialize;
 
 use super::severity::{severity_of, Severity};
-use super::{evidence_of, finding_id, local_text, top, Evidence, Scope, Tally};
+use super::{evidence_of, finding_id, local_text, top, Evidence, Kind, Scope, Tally};
 use crate::enrich::clock::date_from_days;
 use crate::queries::{columns, Param, BLOCKED_HOURLY, OBSERVED_DAYS, SPIKE_ROWS};
 use crate::store;
@@ -222,7 +222,7 @@ fn build(
     let start = hour_start(profile, day, first);
     let is_category = kind == "category";
     Ok(Spike {
-        id: finding_id("spike", school, day, &format!("{subject}|{}", start.timestamp())),
+        id: finding_id(Kind::Spike, school, day, &format!("{subject}|{}", start.timestamp())),
         school: school.to_string(),
         category: is_category.then(|| subject.to_string()),
         domain: (!is_category).then(|| subject.to_string()),

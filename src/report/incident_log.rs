@@ -4,13 +4,12 @@
 
 use anyhow::Result;
 
-use crate::safe_csv::SafeCsv;
-
 use crate::config::Profile;
 use crate::detect::out_of_hours::OutOfHours;
 use crate::detect::repeats::Repeat;
 use crate::detect::spikes::Spike;
-use crate::detect::Tally;
+use crate::detect::{Kind, Tally};
+use crate::safe_csv::SafeCsv;
 
 fn names(tallies: &[Tally]) -> String {
     tallies.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join("; ")
@@ -40,7 +39,7 @@ pub fn findings_csv(spikes: &[Spike], sessions: &[OutOfHours], repeats: &[Repeat
     let rfc = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     for r in repeats {
         w.write_record([
-            "repeat",
+            Kind::Repeat.csv_name(),
             &r.id,
             &r.school,
             &r.user,
@@ -60,7 +59,7 @@ pub fn findings_csv(spikes: &[Spike], sessions: &[OutOfHours], repeats: &[Repeat
     }
     for s in sessions {
         w.write_record([
-            "out-of-hours",
+            Kind::OutOfHours.csv_name(),
             &s.id,
             &s.school,
             &s.user,
@@ -81,7 +80,7 @@ pub fn findings_csv(spikes: &[Spike], sessions: &[OutOfHours], repeats: &[Repeat
     for s in spikes {
         let subject = s.category.clone().or_else(|| s.domain.clone()).unwrap_or_default();
         w.write_record([
-            "spike",
+            Kind::Spike.csv_name(),
             &s.id,
             &s.school,
             "",

@@ -17,7 +17,7 @@ use crate::detect::out_of_hours::OutOfHours;
 use crate::detect::repeats::Repeat;
 use crate::detect::severity::{severity_of, Severity};
 use crate::detect::spikes::Spike;
-use crate::detect::{out_of_hours, repeats, spikes, Scope};
+use crate::detect::{Findings, NeedsAction, Scope};
 use crate::enrich::clock::date_from_days;
 use crate::private_fs::write_atomically;
 use crate::queries::{
@@ -168,19 +168,12 @@ struct RoleRow {
     blocked: String,
 }
 
-/// The findings of one week.
-struct Findings {
-    spikes: Vec<Spike>,
-    sessions: Vec<OutOfHours>,
-    repeats: Vec<Repeat>,
-}
-
 fn detect_week(data: &Path, profile: &Profile, week: Week) -> Result<Findings> {
-    let scope = Scope { data: data.to_path_buf(), schools: vec![profile.clone()], from: week.monday, to: week.end() };
-    Ok(Findings {
-        spikes: spikes::detect(&scope)?,
-        sessions: out_of_hours::detect(&scope)?,
-        repeats: repeats::detect(&scope)?,
+    Findings::detect_all(&Scope {
+        data: data.to_path_buf(),
+        schools: vec![profile.clone()],
+        from: week.monday,
+        to: week.end(),
     })
 }
 
@@ -236,7 +229,7 @@ pub fn write_weekly(data: &Path, profile: &Profile, week: Week, out: &Path) -> R
         report.actions = actions(profile, &findings);
         report.totals = total_rows(&totals_now, &totals_before, &findings, &before);
         report.repeats = findings.repeats.iter().map(|r| repeat_row(profile, r)).collect();
-        report.out_of_hours = findings.sessions.iter().map(|s| session_row(profile, s)).collect();
+        report.out_of_hours = findings.out_of_hours.iter().map(|s| session_row(profile, s)).collect();
         let hourly = HOURLY_ACTIVITY.run(events.clone(), &this)?;
         let activity = Activity::read(&hourly)?;
         for (n, spike) in findings.spikes.iter().take(MAX_SPIKE_CHARTS).enumerate() {
@@ -282,13 +275,13 @@ pub fn write_weekly(data: &Path, profile: &Profile, week: Week, out: &Path) -> R
     let incident_log_csv = out.join("incident-log.csv");
     write_atomically(
         &findings_csv,
-        &incident_log::findings_csv(&findings.spikes, &findings.sessions, &findings.repeats)?,
+        &incident_log::findings_csv(&findings.spikes, &findings.out_of_hours, &findings.repeats)?,
     )?;
     write_atomically(
         &incident_log_csv,
-        &incident_log::incident_log_csv(profile, &findings.spikes, &findings.sessions, &findings.repeats)?,
+        &incident_log::incident_log_csv(profile, &findings.spikes, &findings.out_of_hours, &findings.repeats)?,
     )?;
-    Ok(WeeklyFiles { pdf, charts: chart_files, findings_csv, incident_log_csv, actions: report.actions.len() })
+    Ok(WeeklyFiles { pdf, charts: chart_files, findings_csv, incident_log_csv, actions: findings.needing_action() })
 }
 
 /// The week in numbers, as counted by `week_totals.sql`.
@@ -397,29 +390,32 @@ fn spike_sentence(profile: &Profile, s: &Spike) -> String {
     )
 }
 
-/// What needs action first: high-severity repeats, then staff out of hours, then spikes
-/// (high severity first), then the other repeats.
+/// What needs action first ([`NeedsAction`]: high-severity repeats, staff out of hours,
+/// high-severity spikes), then what is worth a look (the other spikes by severity, then the other
+/// repeats), at most [`MAX_ACTIONS`].
 fn actions(profile: &Profile, f: &Findings) -> Vec<Action> {
-    let mut actions = Vec::new();
     let repeat = |r: &Repeat| Action {
         label: format!("{} severity, repeated attempts", capitalise(r.severity.as_str())),
         sentence: repeat_sentence(profile, r),
         id: r.id.clone(),
     };
-    actions.extend(f.repeats.iter().filter(|r| r.severity == Severity::High).map(repeat));
-    actions.extend(f.sessions.iter().map(|s| Action {
+    let session = |s: &OutOfHours| Action {
         label: "Staff out of hours".into(),
         sentence: session_sentence(profile, s),
         id: s.id.clone(),
-    }));
-    let mut spikes: Vec<&Spike> = f.spikes.iter().collect();
-    spikes.sort_by_key(|s| s.severity);
-    actions.extend(spikes.into_iter().map(|s| Action {
+    };
+    let spike = |s: &Spike| Action {
         label: "Spike".into(),
         sentence: capitalise(&spike_sentence(profile, s)),
         id: s.id.clone(),
-    }));
-    actions.extend(f.repeats.iter().filter(|r| r.severity != Severity::High).map(repeat));
+    };
+    let mut worth_a_look: Vec<&Spike> = f.spikes.iter().filter(|s| !s.needs_action()).collect();
+    worth_a_look.sort_by_key(|s| s.severity);
+    let mut actions: Vec<Action> = f.repeats.iter().filter(|r| r.needs_action()).map(repeat).collect();
+    actions.extend(f.out_of_hours.iter().filter(|s| s.needs_action()).map(session));
+    actions.extend(f.spikes.iter().filter(|s| s.needs_action()).map(spike));
+    actions.extend(worth_a_look.into_iter().map(spike));
+    actions.extend(f.repeats.iter().filter(|r| !r.needs_action()).map(repeat));
     actions.truncate(MAX_ACTIONS);
     actions
 }
@@ -439,7 +435,7 @@ fn total_rows(now: &Totals, before: &Totals, f: &Findings, b: &Findings) -> Vec<
         ("Share blocked (%)", pct(now.blocked, now.requests), pct(before.blocked, before.requests), true),
         ("People seen", now.users as f64, before.users as f64, false),
         ("High-severity repeated attempts", high(f), high(b), false),
-        ("Staff sessions out of hours", f.sessions.len() as f64, b.sessions.len() as f64, false),
+        ("Staff sessions out of hours", f.out_of_hours.len() as f64, b.out_of_hours.len() as f64, false),
         ("Spikes", f.spikes.len() as f64, b.spikes.len() as f64, false),
     ];
     rows.into_iter()
