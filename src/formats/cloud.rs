@@ -6,11 +6,40 @@ use std::borrow::Cow;
 
 use chrono::NaiveDateTime;
 
+use super::registry::Format;
 use super::vendor_category::common_category;
-use super::{dash_none, fail, parse_num, Action, LogTime, ParseError, Record};
+use super::{dash_none, fail, parse_num, Action, FormatName, LogTime, ParseError, Parser, Record};
 
 /// Splits one CSV line; fields are trimmed and unquoted. Umbrella writes `, "x"` at times, and a
 /// space before the opening quote would make a quoted identity with commas split apart.
+/// The cloud filters' and PAN-OS's formats.
+pub const FORMATS: [Format; 4] = [
+    Format {
+        name: FormatName::UmbrellaProxy,
+        id: "umbrella-proxy",
+        description: "Cisco Umbrella proxy log export (CSV without header)",
+        build: |_, _| Ok(Parser::UmbrellaProxy),
+    },
+    Format {
+        name: FormatName::UmbrellaDns,
+        id: "umbrella-dns",
+        description: "Cisco Umbrella DNS log export (CSV without header)",
+        build: |_, _| Ok(Parser::UmbrellaDns),
+    },
+    Format {
+        name: FormatName::Zscaler,
+        id: "zscaler",
+        description: "Zscaler NSS web log (JSON lines)",
+        build: |_, _| Ok(Parser::Zscaler),
+    },
+    Format {
+        name: FormatName::Panos,
+        id: "panos",
+        description: "Palo Alto PAN-OS THREAT url log (CSV, syslog prefix allowed)",
+        build: |_, _| Ok(Parser::Panos),
+    },
+];
+
 fn csv_fields(line: &str) -> Result<Vec<String>, ParseError> {
     let fields = super::csv_export::split(&line.replace(", \"", ",\""), b',')?;
     Ok(fields.iter().map(|f| f.trim().trim_matches('"').to_string()).collect())

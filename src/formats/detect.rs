@@ -6,10 +6,9 @@
 //! fields and 6 and 8 leave the server field empty.
 
 use super::csv_export::CsvMapping;
-use super::csv_export::CsvParser;
 use super::e2guardian::E2guardianParser;
 use super::squid::SquidParser;
-use super::{syslog, FormatChoice, FormatName, Parser};
+use super::{registry, syslog, FormatChoice, FormatName, Parser};
 
 /// How many lines auto-detection looks at.
 pub const SAMPLE_LINES: usize = 50;
@@ -48,13 +47,13 @@ fn best(lines: &[&str], choice: FormatChoice, hints: &FormatHints) -> Result<((u
         FormatChoice::AnyE2guardian => [1, 2, 3, 4, 5].map(FormatName::E2guardian).to_vec(),
         // e2guardian's format 3 looks like Squid's, and 6–8 read like 5: `refine` tells them apart.
         FormatChoice::Auto => {
-            FormatName::ALL.into_iter().filter(|f| !matches!(f, FormatName::E2guardian(3 | 6 | 7 | 8))).collect()
+            registry::all().map(|f| f.name).filter(|f| !matches!(f, FormatName::E2guardian(3 | 6 | 7 | 8))).collect()
         }
     };
     let mut best: Option<((usize, usize), Parser)> = None;
     let mut reasons = Vec::new();
     for name in candidates {
-        let parser = match build(name, lines, hints) {
+        let parser = match (registry::of(name).build)(lines, hints) {
             Ok(p) => p,
             Err(why) => {
                 reasons.push(format!("{}: {why}", name.as_str()));
@@ -81,33 +80,6 @@ fn best(lines: &[&str], choice: FormatChoice, hints: &FormatHints) -> Result<((u
             if reasons.is_empty() { String::new() } else { format!("; {}", reasons.join("; ")) }
         )),
     }
-}
-
-/// Builds the parser for one format; formats that need a hint fail without it.
-fn build(name: FormatName, lines: &[&str], hints: &FormatHints) -> Result<Parser, String> {
-    Ok(match name {
-        FormatName::Squid | FormatName::SquidCommon | FormatName::SquidCombined | FormatName::E2guardian(3) => {
-            Parser::Squid(SquidParser::builtin(name))
-        }
-        FormatName::SquidLogformat => {
-            let format = hints.squid_logformat.as_deref().ok_or("no logformat string configured")?;
-            Parser::Squid(SquidParser::from_logformat(format, name)?)
-        }
-        FormatName::E2guardian(n) => Parser::E2guardian(E2guardianParser::new(n).ok_or("no such e2guardian format")?),
-        FormatName::Squidguard => Parser::Squidguard,
-        FormatName::Fortigate => Parser::Fortigate,
-        FormatName::SophosUtm => Parser::SophosUtm,
-        FormatName::SophosXg => Parser::SophosXg,
-        FormatName::UmbrellaProxy => Parser::UmbrellaProxy,
-        FormatName::UmbrellaDns => Parser::UmbrellaDns,
-        FormatName::Zscaler => Parser::Zscaler,
-        FormatName::Panos => Parser::Panos,
-        FormatName::Csv => {
-            let mapping = hints.csv.as_ref().ok_or("no [csv] mapping in the profile")?;
-            let header = lines.first().ok_or("no header line")?;
-            Parser::Csv(Box::new(CsvParser::from_header(header, mapping)?))
-        }
-    })
 }
 
 /// Tells look-alike formats apart by what only one of them writes.

@@ -12,7 +12,11 @@ use std::borrow::Cow;
 
 use chrono::NaiveDate;
 
-use super::{dash_none, fail, is_http_method, parse_epoch, parse_num, Action, LogTime, ParseError, Record};
+use super::registry::Format;
+use super::squid::SquidParser;
+use super::{
+    dash_none, fail, is_http_method, parse_epoch, parse_num, Action, FormatName, LogTime, ParseError, Parser, Record,
+};
 
 /// What a block-page message number (languages/ukenglish/messages, v5.5) says was decided.
 fn message_decision(message_no: u32) -> Option<Action> {
@@ -53,6 +57,58 @@ const DENIED_WORDS: &[&str] =
     &["*DENIED", "*VERWEIGERT", "*Accès interdit", "*TRANSLATION KEY 52 MISSING", "*INFECTED*"];
 /// The network-error marker (key 59).
 const NETERROR_WORDS: &[&str] = &["*NETERROR*", "*NETZWERKFEHLER*", "*TRANSLATION KEY 59 MISSING"];
+
+/// e2guardian's formats; 3 is Squid-like and read by the Squid parser.
+pub const FORMATS: [Format; 8] = [
+    Format {
+        name: FormatName::E2guardian(1),
+        id: "e2guardian-1",
+        description: "e2guardian logfileformat 1 (DansGuardian, spaces)",
+        build: |_, _| Ok(Parser::E2guardian(E2guardianParser { format: 1 })),
+    },
+    Format {
+        name: FormatName::E2guardian(2),
+        id: "e2guardian-2",
+        description: "e2guardian logfileformat 2 (CSV)",
+        build: |_, _| Ok(Parser::E2guardian(E2guardianParser { format: 2 })),
+    },
+    Format {
+        name: FormatName::E2guardian(3),
+        id: "e2guardian-3",
+        description: "e2guardian logfileformat 3 (Squid-like)",
+        build: |_, _| Ok(Parser::Squid(SquidParser::builtin(FormatName::E2guardian(3)))),
+    },
+    Format {
+        name: FormatName::E2guardian(4),
+        id: "e2guardian-4",
+        description: "e2guardian logfileformat 4 (tab separated)",
+        build: |_, _| Ok(Parser::E2guardian(E2guardianParser { format: 4 })),
+    },
+    Format {
+        name: FormatName::E2guardian(5),
+        id: "e2guardian-5",
+        description: "e2guardian logfileformat 5 (Protex, tab separated)",
+        build: |_, _| Ok(Parser::E2guardian(E2guardianParser { format: 5 })),
+    },
+    Format {
+        name: FormatName::E2guardian(6),
+        id: "e2guardian-6",
+        description: "e2guardian logfileformat 6 (Protex, blank server)",
+        build: |_, _| Ok(Parser::E2guardian(E2guardianParser { format: 6 })),
+    },
+    Format {
+        name: FormatName::E2guardian(7),
+        id: "e2guardian-7",
+        description: "e2guardian logfileformat 7 (5 plus search terms and flags)",
+        build: |_, _| Ok(Parser::E2guardian(E2guardianParser { format: 7 })),
+    },
+    Format {
+        name: FormatName::E2guardian(8),
+        id: "e2guardian-8",
+        description: "e2guardian logfileformat 8 (6 plus search terms and flags; 5.4+ default)",
+        build: |_, _| Ok(Parser::E2guardian(E2guardianParser { format: 8 })),
+    },
+];
 
 /// A parser for one e2guardian log format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

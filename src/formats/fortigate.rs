@@ -9,8 +9,17 @@ use std::borrow::Cow;
 use chrono::{DateTime, NaiveDateTime};
 
 use super::kv::Pairs;
+use super::registry::Format;
 use super::vendor_category::common_category;
-use super::{fail, parse_num, Action, LogTime, ParseError, Record};
+use super::{fail, parse_num, Action, FormatName, LogTime, ParseError, Parser, Record};
+
+/// FortiGate web filter, application control, DNS filter and antivirus (key=value syslog).
+pub const FORMAT: Format = Format {
+    name: FormatName::Fortigate,
+    id: "fortigate",
+    description: "FortiGate web filter, application control, DNS filter and antivirus (key=value syslog)",
+    build: |_, _| Ok(Parser::Fortigate),
+};
 
 /// Parses one FortiGate log line.
 pub fn parse(line: &str) -> Result<Record<'_>, ParseError> {

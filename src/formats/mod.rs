@@ -11,6 +11,7 @@ pub mod detect;
 pub mod e2guardian;
 pub mod fortigate;
 pub mod kv;
+pub mod registry;
 pub mod sophos;
 pub mod squid;
 pub mod squidguard;
@@ -243,84 +244,14 @@ pub enum FormatName {
 }
 
 impl FormatName {
-    /// Every concrete format, in the order auto-detection tries them: the more specific first, so
-    /// that ties go to them (a configured logformat, then combined before common).
-    pub const ALL: [FormatName; 21] = [
-        FormatName::SquidLogformat,
-        FormatName::SquidCombined,
-        FormatName::SquidCommon,
-        FormatName::Squid,
-        FormatName::E2guardian(1),
-        FormatName::E2guardian(2),
-        FormatName::E2guardian(3),
-        FormatName::E2guardian(4),
-        FormatName::E2guardian(5),
-        FormatName::E2guardian(6),
-        FormatName::E2guardian(7),
-        FormatName::E2guardian(8),
-        FormatName::Squidguard,
-        FormatName::Fortigate,
-        FormatName::SophosUtm,
-        FormatName::SophosXg,
-        FormatName::UmbrellaProxy,
-        FormatName::UmbrellaDns,
-        FormatName::Zscaler,
-        FormatName::Panos,
-        FormatName::Csv,
-    ];
-
     /// The name used by `--format` and stored in `source_format`.
     pub fn as_str(self) -> &'static str {
-        match self {
-            FormatName::Squid => "squid",
-            FormatName::SquidCommon => "squid-common",
-            FormatName::SquidCombined => "squid-combined",
-            FormatName::SquidLogformat => "squid-logformat",
-            FormatName::E2guardian(1) => "e2guardian-1",
-            FormatName::E2guardian(2) => "e2guardian-2",
-            FormatName::E2guardian(3) => "e2guardian-3",
-            FormatName::E2guardian(4) => "e2guardian-4",
-            FormatName::E2guardian(5) => "e2guardian-5",
-            FormatName::E2guardian(6) => "e2guardian-6",
-            FormatName::E2guardian(7) => "e2guardian-7",
-            FormatName::E2guardian(_) => "e2guardian-8",
-            FormatName::Squidguard => "squidguard",
-            FormatName::Fortigate => "fortigate",
-            FormatName::SophosUtm => "sophos-utm",
-            FormatName::SophosXg => "sophos-xg",
-            FormatName::UmbrellaProxy => "umbrella-proxy",
-            FormatName::UmbrellaDns => "umbrella-dns",
-            FormatName::Zscaler => "zscaler",
-            FormatName::Panos => "panos",
-            FormatName::Csv => "csv",
-        }
+        registry::of(self).id
     }
 
     /// One line on what the format is, for `filterwatch formats`.
     pub fn description(self) -> &'static str {
-        match self {
-            FormatName::Squid => "Squid native access.log (logformat squid, the default)",
-            FormatName::SquidCommon => "Squid Common Log Format (logformat common)",
-            FormatName::SquidCombined => "Squid combined format with Referer and User-Agent",
-            FormatName::SquidLogformat => "Squid custom logformat (profile key squid_logformat or --logformat)",
-            FormatName::E2guardian(1) => "e2guardian logfileformat 1 (DansGuardian, spaces)",
-            FormatName::E2guardian(2) => "e2guardian logfileformat 2 (CSV)",
-            FormatName::E2guardian(3) => "e2guardian logfileformat 3 (Squid-like)",
-            FormatName::E2guardian(4) => "e2guardian logfileformat 4 (tab separated)",
-            FormatName::E2guardian(5) => "e2guardian logfileformat 5 (Protex, tab separated)",
-            FormatName::E2guardian(6) => "e2guardian logfileformat 6 (Protex, blank server)",
-            FormatName::E2guardian(7) => "e2guardian logfileformat 7 (5 plus search terms and flags)",
-            FormatName::E2guardian(_) => "e2guardian logfileformat 8 (6 plus search terms and flags; 5.4+ default)",
-            FormatName::Squidguard => "squidGuard redirect log (squidGuard.log)",
-            FormatName::Fortigate => "FortiGate web filter and application control (key=value syslog)",
-            FormatName::SophosUtm => "Sophos UTM web proxy (httpproxy key=value lines)",
-            FormatName::SophosXg => "Sophos XG / SFOS v17-18 content filtering (key=value)",
-            FormatName::UmbrellaProxy => "Cisco Umbrella proxy log export (CSV without header)",
-            FormatName::UmbrellaDns => "Cisco Umbrella DNS log export (CSV without header)",
-            FormatName::Zscaler => "Zscaler NSS web log (JSON lines)",
-            FormatName::Panos => "Palo Alto PAN-OS THREAT url log (CSV, syslog prefix allowed)",
-            FormatName::Csv => "CSV export with a header, mapped by the profile's [csv] table",
-        }
+        registry::of(self).description
     }
 
     /// Looks up a `--format` name; `e2guardian` alone means "detect which e2guardian format".
@@ -332,10 +263,9 @@ impl FormatName {
         if name == "auto" {
             return Some(FormatChoice::Auto);
         }
-        FormatName::ALL
-            .into_iter()
-            .find(|f| f.as_str() == name || f.as_str().replace('-', "") == name.replace('-', ""))
-            .map(FormatChoice::Exact)
+        registry::all()
+            .find(|f| f.id == name || f.id.replace('-', "") == name.replace('-', ""))
+            .map(|f| FormatChoice::Exact(f.name))
     }
 }
 
@@ -450,8 +380,8 @@ mod tests {
 
     #[test]
     fn format_names_round_trip() {
-        for f in FormatName::ALL {
-            assert_eq!(FormatName::parse(f.as_str()), Some(FormatChoice::Exact(f)));
+        for f in registry::all() {
+            assert_eq!(FormatName::parse(f.id), Some(FormatChoice::Exact(f.name)));
         }
         assert_eq!(FormatName::parse("e2guardian"), Some(FormatChoice::AnyE2guardian));
         assert_eq!(FormatName::parse("nonsense"), None);

@@ -10,8 +10,25 @@ use std::borrow::Cow;
 use chrono::NaiveDateTime;
 
 use super::kv::Pairs;
+use super::registry::Format;
 use super::vendor_category::common_category;
-use super::{fail, parse_num, Action, LogTime, ParseError, Record};
+use super::{fail, parse_num, Action, FormatName, LogTime, ParseError, Parser, Record};
+
+/// Sophos's web filtering formats.
+pub const FORMATS: [Format; 2] = [
+    Format {
+        name: FormatName::SophosUtm,
+        id: "sophos-utm",
+        description: "Sophos UTM web proxy (httpproxy key=value lines)",
+        build: |_, _| Ok(Parser::SophosUtm),
+    },
+    Format {
+        name: FormatName::SophosXg,
+        id: "sophos-xg",
+        description: "Sophos XG / SFOS content filtering, application, keyword and web antivirus (key=value)",
+        build: |_, _| Ok(Parser::SophosXg),
+    },
+];
 
 /// Parses one Sophos UTM web proxy line.
 pub fn parse_utm(line: &str) -> Result<Record<'_>, ParseError> {

@@ -7,7 +7,8 @@ use std::borrow::Cow;
 
 use chrono::{DateTime, NaiveDateTime};
 
-use super::{dash_none, fail, parse_epoch, parse_num, Action, FormatName, LogTime, ParseError, Record};
+use super::registry::Format;
+use super::{dash_none, fail, parse_epoch, parse_num, Action, FormatName, LogTime, ParseError, Parser, Record};
 
 /// Squid's built-in `squid` (native) logformat.
 pub const NATIVE: &str = "%ts.%03tu %6tr %>a %Ss/%03>Hs %<st %rm %ru %[un %Sh/%<a %mt";
@@ -48,6 +49,37 @@ enum Piece {
     Literal(String),
     Field { code: Code, padded: bool, inner_spaces: usize },
 }
+
+/// Squid's formats, most specific first: a configured logformat, then combined before common.
+pub const FORMATS: [Format; 4] = [
+    Format {
+        name: FormatName::SquidLogformat,
+        id: "squid-logformat",
+        description: "Squid custom logformat (profile key squid_logformat or --logformat)",
+        build: |_, hints| {
+            let format = hints.squid_logformat.as_deref().ok_or("no logformat string configured")?;
+            Ok(Parser::Squid(SquidParser::from_logformat(format, FormatName::SquidLogformat)?))
+        },
+    },
+    Format {
+        name: FormatName::SquidCombined,
+        id: "squid-combined",
+        description: "Squid combined format with Referer and User-Agent",
+        build: |_, _| Ok(Parser::Squid(SquidParser::builtin(FormatName::SquidCombined))),
+    },
+    Format {
+        name: FormatName::SquidCommon,
+        id: "squid-common",
+        description: "Squid Common Log Format (logformat common)",
+        build: |_, _| Ok(Parser::Squid(SquidParser::builtin(FormatName::SquidCommon))),
+    },
+    Format {
+        name: FormatName::Squid,
+        id: "squid",
+        description: "Squid native access.log (logformat squid, the default)",
+        build: |_, _| Ok(Parser::Squid(SquidParser::builtin(FormatName::Squid))),
+    },
+];
 
 /// A compiled logformat and the meaning its decision fields have.
 #[derive(Debug, Clone)]

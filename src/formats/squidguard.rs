@@ -8,7 +8,16 @@ use std::borrow::Cow;
 
 use chrono::NaiveDateTime;
 
-use super::{dash_none, fail, Action, LogTime, ParseError, Record};
+use super::registry::Format;
+use super::{dash_none, fail, Action, FormatName, LogTime, ParseError, Parser, Record};
+
+/// squidGuard redirect log (squidGuard.log).
+pub const FORMAT: Format = Format {
+    name: FormatName::Squidguard,
+    id: "squidguard",
+    description: "squidGuard redirect log (squidGuard.log)",
+    build: |_, _| Ok(Parser::Squidguard),
+};
 
 /// Parses one squidGuard log line.
 pub fn parse(line: &str) -> Result<Record<'_>, ParseError> {
