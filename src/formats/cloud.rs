@@ -18,25 +18,25 @@ pub const FORMATS: [Format; 4] = [
         name: FormatName::UmbrellaProxy,
         id: "umbrella-proxy",
         description: "Cisco Umbrella proxy log export (CSV without header)",
-        build: |_, _| Ok(Parser::UmbrellaProxy),
+        build: |_, _| Ok(Parser::Fixed { name: FormatName::UmbrellaProxy, parse: parse_umbrella_proxy }),
     },
     Format {
         name: FormatName::UmbrellaDns,
         id: "umbrella-dns",
         description: "Cisco Umbrella DNS log export (CSV without header)",
-        build: |_, _| Ok(Parser::UmbrellaDns),
+        build: |_, _| Ok(Parser::Fixed { name: FormatName::UmbrellaDns, parse: parse_umbrella_dns }),
     },
     Format {
         name: FormatName::Zscaler,
         id: "zscaler",
         description: "Zscaler NSS web log (JSON lines)",
-        build: |_, _| Ok(Parser::Zscaler),
+        build: |_, _| Ok(Parser::Fixed { name: FormatName::Zscaler, parse: parse_zscaler }),
     },
     Format {
         name: FormatName::Panos,
         id: "panos",
         description: "Palo Alto PAN-OS THREAT url log (CSV, syslog prefix allowed)",
-        build: |_, _| Ok(Parser::Panos),
+        build: |_, _| Ok(Parser::Fixed { name: FormatName::Panos, parse: parse_panos }),
     },
 ];
 

@@ -18,7 +18,7 @@ pub const FORMAT: Format = Format {
     name: FormatName::Fortigate,
     id: "fortigate",
     description: "FortiGate web filter, application control, DNS filter and antivirus (key=value syslog)",
-    build: |_, _| Ok(Parser::Fortigate),
+    build: |_, _| Ok(Parser::Fixed { name: FormatName::Fortigate, parse }),
 };
 
 /// Parses one FortiGate log line.

@@ -280,6 +280,9 @@ pub enum FormatChoice {
     Exact(FormatName),
 }
 
+/// A function that reads one line of a fixed format.
+pub type LineParser = for<'a> fn(&'a str) -> Result<Record<'a>, ParseError>;
+
 /// A parser ready for one file: the format plus whatever it needs (a compiled logformat, a CSV
 /// header mapping).
 #[derive(Debug, Clone)]
@@ -288,22 +291,14 @@ pub enum Parser {
     Squid(squid::SquidParser),
     /// e2guardian formats 1, 2 and 4 to 8 (format 3 is a Squid parser).
     E2guardian(e2guardian::E2guardianParser),
-    /// squidGuard's log.
-    Squidguard,
-    /// FortiGate.
-    Fortigate,
-    /// Sophos UTM.
-    SophosUtm,
-    /// Sophos XG.
-    SophosXg,
-    /// Cisco Umbrella proxy.
-    UmbrellaProxy,
-    /// Cisco Umbrella DNS.
-    UmbrellaDns,
-    /// Zscaler NSS web.
-    Zscaler,
-    /// PAN-OS THREAT/url.
-    Panos,
+    /// A format whose every line is read the same way, whatever the file (squidGuard, the
+    /// firewalls, the cloud filters).
+    Fixed {
+        /// The format.
+        name: FormatName,
+        /// Its line parser.
+        parse: LineParser,
+    },
     /// A mapped CSV export.
     Csv(Box<csv_export::CsvParser>),
     /// Any of the others, in a file where each line has a syslog header before it.
@@ -316,14 +311,7 @@ impl Parser {
         match self {
             Parser::Squid(p) => p.parse(line),
             Parser::E2guardian(p) => p.parse(line),
-            Parser::Squidguard => squidguard::parse(line),
-            Parser::Fortigate => fortigate::parse(line),
-            Parser::SophosUtm => sophos::parse_utm(line),
-            Parser::SophosXg => sophos::parse_xg(line),
-            Parser::UmbrellaProxy => cloud::parse_umbrella_proxy(line),
-            Parser::UmbrellaDns => cloud::parse_umbrella_dns(line),
-            Parser::Zscaler => cloud::parse_zscaler(line),
-            Parser::Panos => cloud::parse_panos(line),
+            Parser::Fixed { parse, .. } => parse(line),
             Parser::Csv(p) => p.parse(line),
             Parser::Syslog(inner) => match syslog::unframe(line) {
                 Some(framed) => {
@@ -343,14 +331,7 @@ impl Parser {
         match self {
             Parser::Squid(p) => p.name(),
             Parser::E2guardian(p) => FormatName::E2guardian(p.format()),
-            Parser::Squidguard => FormatName::Squidguard,
-            Parser::Fortigate => FormatName::Fortigate,
-            Parser::SophosUtm => FormatName::SophosUtm,
-            Parser::SophosXg => FormatName::SophosXg,
-            Parser::UmbrellaProxy => FormatName::UmbrellaProxy,
-            Parser::UmbrellaDns => FormatName::UmbrellaDns,
-            Parser::Zscaler => FormatName::Zscaler,
-            Parser::Panos => FormatName::Panos,
+            Parser::Fixed { name, .. } => *name,
             Parser::Csv(_) => FormatName::Csv,
             Parser::Syslog(inner) => inner.name(),
         }

@@ -20,13 +20,13 @@ pub const FORMATS: [Format; 2] = [
         name: FormatName::SophosUtm,
         id: "sophos-utm",
         description: "Sophos UTM web proxy (httpproxy key=value lines)",
-        build: |_, _| Ok(Parser::SophosUtm),
+        build: |_, _| Ok(Parser::Fixed { name: FormatName::SophosUtm, parse: parse_utm }),
     },
     Format {
         name: FormatName::SophosXg,
         id: "sophos-xg",
         description: "Sophos XG / SFOS content filtering, application, keyword and web antivirus (key=value)",
-        build: |_, _| Ok(Parser::SophosXg),
+        build: |_, _| Ok(Parser::Fixed { name: FormatName::SophosXg, parse: parse_xg }),
     },
 ];
 

@@ -16,7 +16,7 @@ pub const FORMAT: Format = Format {
     name: FormatName::Squidguard,
     id: "squidguard",
     description: "squidGuard redirect log (squidGuard.log)",
-    build: |_, _| Ok(Parser::Squidguard),
+    build: |_, _| Ok(Parser::Fixed { name: FormatName::Squidguard, parse }),
 };
 
 /// Parses one squidGuard log line.
