@@ -2,7 +2,6 @@
 //! rules, log globs and the CSV-export column mapping. Every key has a default except `id`, and an
 //! unknown key is an error that names it (DESIGN §4).
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
@@ -27,8 +26,8 @@ pub struct Profile {
     pub name: String,
     /// The school's time zone; every rule about hours is evaluated in it.
     pub timezone: Tz,
-    /// Username → (role, year group), from the roster CSV.
-    pub roster: HashMap<String, RosterEntry>,
+    /// The roster CSV (username, role, year group), read by the school context at ingest.
+    pub roster: Option<PathBuf>,
     /// Folder of squidGuard-style category lists, when configured.
     pub categories: Option<PathBuf>,
     /// Regex rules giving a role to usernames that are not in the roster; first match wins.
@@ -196,15 +195,6 @@ impl Default for Severities {
     }
 }
 
-/// One roster line: what the school says a username is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RosterEntry {
-    /// The person's role.
-    pub role: Role,
-    /// National Curriculum year group, for pupils.
-    pub year_group: Option<i8>,
-}
-
 /// Who a username belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -368,18 +358,10 @@ impl Profile {
         Profile::from_toml(&text, &base_dir).with_context(|| format!("bad profile {}", path.display()))
     }
 
-    /// Parses a profile from TOML text; relative paths are resolved against `base_dir`.
+    /// Parses and validates a profile from TOML text; relative paths are resolved against
+    /// `base_dir`. Validation only: the roster and category files it names are read by the
+    /// school context ([`crate::enrich::SchoolContext`]) when a run needs them.
     pub fn from_toml(text: &str, base_dir: &Path) -> Result<Profile> {
-        Profile::parse(text, base_dir, true)
-    }
-
-    /// Parses a profile's settings (hours, thresholds, severities) without reading the roster
-    /// or category files it names: what the detections need from the copy kept in the dataset.
-    pub fn settings_from_toml(text: &str) -> Result<Profile> {
-        Profile::parse(text, Path::new("."), false)
-    }
-
-    fn parse(text: &str, base_dir: &Path, load_files: bool) -> Result<Profile> {
         let raw: RawProfile = toml::from_str(text).map_err(|e| anyhow::anyhow!(toml_error(&e)))?;
         validate_id(&raw.id)?;
         raw.detect.validate()?;
@@ -393,10 +375,6 @@ impl Profile {
             .parse()
             .map_err(|_| anyhow::anyhow!("key `timezone`: unknown time zone {:?}", raw.timezone))?;
         let resolve = |p: &Path| if p.is_absolute() { p.to_path_buf() } else { base_dir.join(p) };
-        let roster = match &raw.roster {
-            Some(p) if load_files => load_roster(&resolve(p)).context("key `roster`")?,
-            _ => HashMap::new(),
-        };
         let role_rules = raw
             .role_rules
             .iter()
@@ -412,8 +390,8 @@ impl Profile {
             name: raw.name.clone().unwrap_or_else(|| raw.id.clone()),
             id: raw.id,
             timezone,
-            roster,
-            categories: raw.categories.as_deref().filter(|_| load_files).map(resolve),
+            roster: raw.roster.as_deref().map(resolve),
+            categories: raw.categories.as_deref().map(resolve),
             role_rules,
             hours,
             logs: raw.logs,
@@ -501,39 +479,6 @@ fn parse_date_range(text: &str) -> Result<(NaiveDate, NaiveDate)> {
             Ok((day, day))
         }
     }
-}
-
-/// Reads `username,role[,year_group]` lines; a header line and `#` comments are allowed.
-fn load_roster(path: &Path) -> Result<HashMap<String, RosterEntry>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read roster {}", path.display()))?;
-    let mut roster = HashMap::new();
-    for (index, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let fields: Vec<&str> = line.split(',').map(str::trim).collect();
-        if index == 0 && fields[0].eq_ignore_ascii_case("username") {
-            continue;
-        }
-        let at = || format!("{}:{}", path.display(), index + 1);
-        if fields.len() < 2 || fields[0].is_empty() {
-            bail!("{}: expected username,role[,year_group]", at());
-        }
-        let role = Role::parse(fields[1]).with_context(|| format!("{}: unknown role {:?}", at(), fields[1]))?;
-        let year_group = match fields.get(2).filter(|y| !y.is_empty()) {
-            Some(y) => Some(
-                y.trim_start_matches(|c: char| !c.is_ascii_digit())
-                    .parse::<i8>()
-                    .with_context(|| format!("{}: bad year group {:?}", at(), y))?,
-            ),
-            None => None,
-        };
-        let user =
-            crate::enrich::users::normalise_user(fields[0]).with_context(|| format!("{}: empty username", at()))?;
-        roster.insert(user, RosterEntry { role, year_group });
-    }
-    Ok(roster)
 }
 
 #[cfg(test)]

@@ -80,7 +80,10 @@ pub fn run_school(
 ) -> Result<NightlyOutcome> {
     let dataset = Dataset::open(data)?;
     let selection = crate::ingest::paths::expand_globs(&profile)?;
-    let school = Arc::new(SchoolContext::new(profile.clone())?);
+    // A roster or category list that cannot be read is the profile's fault: exit 2.
+    let school = Arc::new(
+        SchoolContext::new(profile.clone()).map_err(|e| crate::config::ConfigError(crate::cmd::one_line(&e)))?,
+    );
     let files = ingest::ingest(&dataset, school, &selection.files, options, &indicatif::ProgressBar::hidden())?;
     let state_path = data.join("state").join(format!("{}.json", profile.id));
     let mut state = read_state(&state_path)?;

@@ -265,7 +265,7 @@ pub fn school_dates(root: &Path, school: &str) -> Result<std::collections::BTree
 pub fn school_settings(root: &Path, school: &str) -> Result<crate::config::Profile> {
     let path = root.join(Dataset::profile_path(school));
     match fs::read_to_string(&path) {
-        Ok(text) => crate::config::Profile::settings_from_toml(&text)
+        Ok(text) => crate::config::Profile::from_toml(&text, Path::new("."))
             .with_context(|| format!("bad profile copy {}", path.display())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => crate::config::Profile::with_defaults(school),
         Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),

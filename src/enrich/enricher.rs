@@ -5,8 +5,9 @@ use std::sync::Arc;
 
 use super::categories::CategoryLists;
 use super::clock::SchoolClock;
+use super::roster::{self, Roster, RosterEntry};
 use super::{search, url, users};
-use crate::config::{Profile, Role, RosterEntry};
+use crate::config::{Profile, Role};
 use crate::event::EventRow;
 use crate::formats::{dash_none, Record};
 
@@ -17,22 +18,30 @@ pub struct SchoolContext {
     pub profile: Profile,
     /// The loaded category lists (empty when the profile has none).
     pub categories: CategoryLists,
+    /// The loaded roster (empty when the profile has none).
+    pub roster: Roster,
     /// Event times (UTC µs) accepted: from `reject_older_than_days` before now to
     /// `reject_future_hours` after it.
     pub accepted_times: std::ops::RangeInclusive<i64>,
 }
 
 impl SchoolContext {
-    /// Loads the category lists the profile names, and fixes the accepted times from now.
+    /// Loads the roster and category lists the profile names (errors name the key), and fixes
+    /// the accepted times from now.
     pub fn new(profile: Profile) -> anyhow::Result<SchoolContext> {
+        use anyhow::Context;
         let categories = match &profile.categories {
-            Some(dir) => CategoryLists::load(dir)?,
+            Some(dir) => CategoryLists::load(dir).context("key `categories`")?,
             None => CategoryLists::default(),
+        };
+        let roster = match &profile.roster {
+            Some(path) => roster::load(path).context("key `roster`")?,
+            None => Roster::new(),
         };
         let now = chrono::Utc::now().timestamp_micros();
         let (days, hours) = (i64::from(profile.reject_older_than_days), i64::from(profile.reject_future_hours));
         let accepted_times = (now - days * 86_400_000_000)..=(now + hours * 3_600_000_000);
-        Ok(SchoolContext { profile, categories, accepted_times })
+        Ok(SchoolContext { profile, categories, roster, accepted_times })
     }
 
     /// Why an event time is not accepted, if it is not.
@@ -177,7 +186,7 @@ impl Enricher {
         }
         let name = users::normalise_user(raw);
         let (role, year_group) = match &name {
-            Some(n) => role_of(&self.school.profile, n),
+            Some(n) => role_of(&self.school, n),
             None => (Role::Unknown, None),
         };
         self.users.insert(raw.to_string(), UserInfo { name, role, year_group });
@@ -187,11 +196,12 @@ impl Enricher {
 static NOBODY: UserInfo = UserInfo { name: None, role: Role::Unknown, year_group: None };
 
 /// Role and year group of a normalised username: the roster first, then the profile's rules.
-pub fn role_of(profile: &Profile, user: &str) -> (Role, Option<i8>) {
-    if let Some(RosterEntry { role, year_group }) = profile.roster.get(user) {
+pub fn role_of(school: &SchoolContext, user: &str) -> (Role, Option<i8>) {
+    if let Some(RosterEntry { role, year_group }) = school.roster.get(user) {
         return (*role, *year_group);
     }
-    profile
+    school
+        .profile
         .role_rules
         .iter()
         .find(|rule| rule.pattern.is_match(user))

@@ -5,6 +5,7 @@
 
 pub mod categories;
 pub mod clock;
+pub mod roster;
 pub mod search;
 pub mod url;
 pub mod users;
