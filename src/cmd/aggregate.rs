@@ -8,15 +8,15 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
+use super::DataDir;
 use crate::aggregate::la_report::write_la_report;
 use crate::aggregate::views::school_weeks;
 
 /// Arguments of `filterwatch aggregate`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The dataset (usually a pseudonymised export).
-    #[arg(long, value_name = "DIR")]
-    pub data: PathBuf,
+    #[command(flatten)]
+    pub data: DataDir,
     /// Where to write the adviser's report.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
@@ -27,7 +27,7 @@ pub struct Args {
 
 /// Builds the views and writes the report; prints the PDF's path.
 pub fn run(args: Args) -> Result<ExitCode> {
-    let rows = school_weeks(&args.data)?;
+    let rows = school_weeks(&args.data.path)?;
     let files = write_la_report(&rows, &args.out)?;
     println!("{}", files.pdf.display());
     Ok(ExitCode::SUCCESS)

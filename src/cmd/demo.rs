@@ -39,7 +39,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let data = args.out.join("data");
     let code = super::ingest::run(super::ingest::Args {
         config: week.profile.clone(),
-        data: data.clone(),
+        data: super::DataDir { path: data.clone() },
         paths: week.logs.clone(),
         format: None,
         logformat: None,

@@ -6,13 +6,12 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use chrono::{Days, NaiveDate};
 
-use super::ConfigError;
+use super::{ConfigError, DataDir};
 use crate::detect::{out_of_hours, repeats, spikes, Evidence, Kind, Scope};
 use crate::escape;
 use crate::locate::read_verified;
@@ -22,9 +21,8 @@ use crate::stored_path;
 /// Arguments of `filterwatch evidence`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The dataset folder.
-    #[arg(long, value_name = "DIR")]
-    pub data: PathBuf,
+    #[command(flatten)]
+    pub data: DataDir,
     /// The finding's id, as `spikes`, `out-of-hours` or `repeats` print it.
     #[arg(value_name = "ID")]
     pub id: String,
@@ -33,7 +31,7 @@ pub struct Args {
 /// Prints the finding's raw lines as `file:line: text`; exit 1 when some are gone.
 pub fn run(args: Args) -> Result<ExitCode> {
     let (kind, school, date) = parse_id(&args.id)?;
-    let scope = Scope::new(&args.data, Some(school), Some(date), Some(date + Days::new(2)), None)?;
+    let scope = Scope::new(&args.data.path, Some(school), Some(date), Some(date + Days::new(2)), None)?;
     let kind = Kind::from_id_prefix(kind)
         .ok_or_else(|| ConfigError(format!("{:?} is not a finding id (unknown kind {kind:?})", args.id)))?;
     let evidence: Option<Vec<Evidence>> = match kind {
@@ -41,8 +39,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Kind::OutOfHours => out_of_hours::detect(&scope)?.into_iter().find(|f| f.id == args.id).map(|f| f.evidence),
         Kind::Repeat => repeats::detect(&scope)?.into_iter().find(|f| f.id == args.id).map(|f| f.evidence),
     };
-    let evidence = evidence.with_context(|| format!("no finding {} in {}", args.id, args.data.display()))?;
-    let manifest = read_manifest(&args.data)?;
+    let evidence = evidence.with_context(|| format!("no finding {} in {}", args.id, args.data.path.display()))?;
+    let manifest = read_manifest(&args.data.path)?;
     let mut by_content: BTreeMap<(Option<&str>, &str), Vec<u64>> = BTreeMap::new();
     for e in &evidence {
         by_content.entry((e.content.as_deref(), e.file.as_str())).or_default().push(e.line);

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use super::{one_line, ConfigError};
+use super::{one_line, ConfigError, DataDir};
 use crate::aggregate::export::export;
 use crate::aggregate::pseudonym::Pseudonymiser;
 use crate::stored_path::is_within;
@@ -14,9 +14,8 @@ use crate::stored_path::is_within;
 /// Arguments of `filterwatch export`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The dataset folder.
-    #[arg(long, value_name = "DIR")]
-    pub data: PathBuf,
+    #[command(flatten)]
+    pub data: DataDir,
     /// Where to write the export.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
@@ -42,16 +41,16 @@ pub fn run(args: Args) -> Result<ExitCode> {
             )
             .into()),
         };
-    if is_within(&args.out, &args.data) || is_within(&args.data, &args.out) {
+    if is_within(&args.out, &args.data.path) || is_within(&args.data.path, &args.out) {
         return Err(ConfigError(format!(
             "--out {} and --data {} overlap: the export must go to a folder of its own",
             args.out.display(),
-            args.data.display()
+            args.data.path.display()
         ))
         .into());
     }
     let mut pseudonymiser = Pseudonymiser::from_key_file(key_file).map_err(|e| ConfigError(one_line(&e)))?;
-    let done = export(&args.data, &args.out, &args.school, &mut pseudonymiser)?;
+    let done = export(&args.data.path, &args.out, &args.school, &mut pseudonymiser)?;
     eprintln!(
         "filterwatch export: {} files, {} rows, pseudonymised into {}",
         done.files,

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use chrono::NaiveDate;
 
-use super::{one_line, ConfigError};
+use super::{one_line, ConfigError, DataDir};
 use crate::config::Profile;
 use crate::detect::{out_of_hours, repeats, spikes, Kind, Scope};
 use crate::report::findings::{write, OutputFormat};
@@ -16,9 +16,8 @@ use crate::report::findings::{write, OutputFormat};
 /// Arguments shared by the three detection commands.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The dataset folder.
-    #[arg(long, value_name = "DIR")]
-    pub data: PathBuf,
+    #[command(flatten)]
+    pub data: DataDir,
     /// Only this school (default: every school in the dataset).
     #[arg(long, value_name = "ID")]
     pub school: Option<String>,
@@ -43,7 +42,7 @@ impl Args {
             Some(path) => Some(Profile::load(path).map_err(|e| ConfigError(one_line(&e)))?),
             None => None,
         };
-        Scope::new(&self.data, self.school.as_deref(), self.from, self.to, config)
+        Scope::new(&self.data.path, self.school.as_deref(), self.from, self.to, config)
     }
 }
 

@@ -9,7 +9,7 @@ use std::time::Instant;
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::{one_line, ConfigError};
+use super::{one_line, ConfigError, DataDir};
 use crate::config::Profile;
 use crate::enrich::SchoolContext;
 use crate::escape;
@@ -25,9 +25,8 @@ pub struct Args {
     /// The school profile (TOML).
     #[arg(long, value_name = "FILE")]
     pub config: PathBuf,
-    /// The dataset folder.
-    #[arg(long, value_name = "DIR")]
-    pub data: PathBuf,
+    #[command(flatten)]
+    pub data: DataDir,
     /// Log files or folders; default: the profile's `logs` globs.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
@@ -59,7 +58,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     print_skipped(&selection.skipped);
     let paths = selection.files;
     let school = Arc::new(SchoolContext::new(profile).map_err(|e| ConfigError(one_line(&e)))?);
-    let data = Dataset::open(&args.data)?;
+    let data = Dataset::open(&args.data.path)?;
     let progress = progress_bar(args.quiet);
     let started = Instant::now();
     let reports = ingest::ingest(&data, school, &paths, &IngestOptions { format, hints }, &progress)?;

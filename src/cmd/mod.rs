@@ -20,6 +20,14 @@ pub const EXIT_BAD_CONFIG: u8 = 2;
 
 pub use crate::config::ConfigError;
 
+/// `--data DIR`, declared once for every subcommand that works on a dataset.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DataDir {
+    /// The dataset folder (for `aggregate`, usually the schools' pseudonymised exports).
+    #[arg(long = "data", value_name = "DIR")]
+    pub path: std::path::PathBuf,
+}
+
 /// The error and its causes on one line, for cron mail and terminals alike (control bytes from
 /// a path or log text escaped, so none can forge a line).
 pub fn one_line(error: &anyhow::Error) -> String {

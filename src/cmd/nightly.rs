@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 
-use super::{one_line, ConfigError, EXIT_FAILED};
+use super::{one_line, ConfigError, DataDir, EXIT_FAILED};
 use crate::config::Profile;
 use crate::escape;
 use crate::formats::detect::FormatHints;
@@ -22,9 +22,8 @@ pub struct Args {
     /// A school profile, or a folder: every `*.toml` in it is a school.
     #[arg(long, value_name = "FILE|DIR")]
     pub config: PathBuf,
-    /// The dataset folder.
-    #[arg(long, value_name = "DIR")]
-    pub data: PathBuf,
+    #[command(flatten)]
+    pub data: DataDir,
     /// Write the weekly report for last week even if today is not Monday.
     #[arg(long)]
     pub weekly: bool,
@@ -64,7 +63,7 @@ fn run_one(path: &Path, args: &Args) -> Result<bool> {
     };
     let today = args.today.unwrap_or_else(|| chrono::Utc::now().with_timezone(&profile.timezone).date_naive());
     let name = profile.name.clone();
-    let outcome = run_school(&args.data, profile, &options, today, args.weekly)?;
+    let outcome = run_school(&args.data.path, profile, &options, today, args.weekly)?;
     super::ingest::print_skipped(&outcome.skipped);
     let mut complete = !super::ingest::print_problems(&outcome.files);
     let name = escape::text(&name);
@@ -73,7 +72,7 @@ fn run_one(path: &Path, args: &Args) -> Result<bool> {
         for line in &outcome.summary {
             println!("  - {}", escape::text(line));
         }
-        println!("  Details: filterwatch evidence --data {} ID", args.data.display());
+        println!("  Details: filterwatch evidence --data {} ID", args.data.path.display());
     }
     if let Some(weekly) = &outcome.weekly {
         println!("{name}: weekly report {}", weekly.pdf.display());

@@ -2,22 +2,20 @@
 //! profile's `retention_days` itself). Deletes whole date partitions, alerts and rejects past
 //! retention and records what it removed in `DATA/prune.log`.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Result;
 use chrono::Days;
 
-use super::ConfigError;
+use super::{ConfigError, DataDir};
 use crate::config::MAX_DAYS;
 use crate::store::{self, Dataset};
 
 /// Arguments of `filterwatch prune`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The dataset folder.
-    #[arg(long, value_name = "DIR")]
-    pub data: PathBuf,
+    #[command(flatten)]
+    pub data: DataDir,
     /// Keep this much: `365d`, `52w` or a number of days.
     #[arg(long, value_name = "AGE")]
     pub older_than: String,
@@ -44,15 +42,15 @@ pub fn run(args: Args) -> Result<ExitCode> {
             args.older_than
         ))
     })?;
-    let data = Dataset::open(&args.data)?;
-    let all = store::schools(&args.data)?;
+    let data = Dataset::open(&args.data.path)?;
+    let all = store::schools(&args.data.path)?;
     let schools = match &args.school {
         Some(id) if all.contains(id) => vec![id.clone()],
         Some(id) => {
             return Err(ConfigError(format!(
                 "--school {:?} is not a school in {} (it has: {})",
                 id,
-                args.data.display(),
+                args.data.path.display(),
                 all.join(", ")
             ))
             .into())

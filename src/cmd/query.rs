@@ -2,13 +2,12 @@
 //! in `queries/` with polars and prints its rows as JSON (every value as text). Advisers can use
 //! it directly; the Spark comparison uses it as the polars side.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 
-use super::ConfigError;
+use super::{ConfigError, DataDir};
 use crate::queries::{columns, Param, Params, ALL};
 use crate::store::scan_events;
 
@@ -18,9 +17,8 @@ pub struct Args {
     /// The query's name (the file name in queries/ without `.sql`).
     #[arg(value_name = "NAME")]
     pub name: String,
-    /// The dataset folder.
-    #[arg(long, value_name = "DIR")]
-    pub data: PathBuf,
+    #[command(flatten)]
+    pub data: DataDir,
     /// A parameter, `key=value`: a date (YYYY-MM-DD), an integer, text, or a comma list of them.
     #[arg(long = "param", value_name = "KEY=VALUE")]
     pub params: Vec<String>,
@@ -45,7 +43,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             .ok_or_else(|| ConfigError(format!("query {} has no parameter :{key}", query.name)))?;
         params.insert(&query.sql[at..at + key.len()], parse_param(value));
     }
-    let df = query.run(scan_events(&args.data)?, &params)?;
+    let df = query.run(scan_events(&args.data.path)?, &params)?;
     let names: Vec<String> = df.get_column_names().iter().map(|n| n.to_string()).collect();
     let values: Vec<Vec<Option<String>>> =
         names.iter().map(|n| columns::text(&df, n)).collect::<Result<_>>().context("cannot read the result")?;

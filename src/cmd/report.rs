@@ -6,16 +6,15 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use super::{one_line, ConfigError};
+use super::{one_line, ConfigError, DataDir};
 use crate::config::Profile;
 use crate::report::weekly::{parse_week, write_weekly};
 
 /// Arguments of `filterwatch report`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The dataset folder.
-    #[arg(long, value_name = "DIR")]
-    pub data: PathBuf,
+    #[command(flatten)]
+    pub data: DataDir,
     /// The school profile.
     #[arg(long, value_name = "FILE")]
     pub config: PathBuf,
@@ -31,7 +30,7 @@ pub struct Args {
 pub fn run(args: Args) -> Result<ExitCode> {
     let profile = Profile::load(&args.config).map_err(|e| ConfigError(one_line(&e)))?;
     let week = parse_week(&args.week).map_err(|e| ConfigError(one_line(&e)))?;
-    let files = write_weekly(&args.data, &profile, week, &args.out)?;
+    let files = write_weekly(&args.data.path, &profile, week, &args.out)?;
     println!("{}", files.pdf.display());
     Ok(ExitCode::SUCCESS)
 }
