@@ -12,6 +12,8 @@ use super::{dash_none, fail, parse_epoch, parse_num, Action, FormatName, LogTime
 
 /// Squid's built-in `squid` (native) logformat.
 pub const NATIVE: &str = "%ts.%03tu %6tr %>a %Ss/%03>Hs %<st %rm %ru %[un %Sh/%<a %mt";
+/// The native layout with whole seconds, as some Squid-style writers give it.
+const NATIVE_WHOLE_SECONDS: &str = "%ts %6tr %>a %Ss/%03>Hs %<st %rm %ru %[un %Sh/%<a %mt";
 /// Squid's built-in `common` logformat.
 pub const COMMON: &str = "%>a %[ui %[un [%tl] \"%rm %ru HTTP/%rv\" %>Hs %<st %Ss:%Sh";
 /// Squid's built-in `combined` logformat.
@@ -85,6 +87,8 @@ pub const FORMATS: [Format; 4] = [
 #[derive(Debug, Clone)]
 pub struct SquidParser {
     pieces: Vec<Piece>,
+    /// Layouts tried when `pieces` does not read a line (the native format without milliseconds).
+    alternatives: Vec<Vec<Piece>>,
     name: FormatName,
 }
 
@@ -169,7 +173,7 @@ impl SquidParser {
         if !pieces.iter().any(|p| matches!(p, Piece::Field { code: Code::Url, .. })) {
             return Err(format!("logformat {format:?} has no %ru (URL) code"));
         }
-        Ok(SquidParser { pieces, name })
+        Ok(SquidParser { pieces, alternatives: Vec::new(), name })
     }
 
     /// The parser for one of the built-in Squid formats (and e2guardian format 3).
@@ -179,7 +183,12 @@ impl SquidParser {
             FormatName::SquidCombined => COMBINED,
             _ => NATIVE,
         };
-        SquidParser::from_logformat(format, name).expect("built-in logformats compile")
+        let mut parser = SquidParser::from_logformat(format, name).expect("built-in logformats compile");
+        if format == NATIVE {
+            // Squid-style logs from other writers (and hand-made test lines) give whole seconds.
+            parser.alternatives.push(compile(NATIVE_WHOLE_SECONDS).expect("built-in logformats compile"));
+        }
+        parser
     }
 
     /// The format this parser was built for.
@@ -187,11 +196,19 @@ impl SquidParser {
         self.name
     }
 
-    /// Parses one line against the compiled logformat.
+    /// Parses one line against the compiled logformat (then its alternatives, if it has any).
     pub fn parse<'a>(&self, line: &'a str) -> Result<Record<'a>, ParseError> {
+        let first = self.parse_with(&self.pieces, line);
+        if first.is_ok() {
+            return first;
+        }
+        self.alternatives.iter().map(|pieces| self.parse_with(pieces, line)).find(Result::is_ok).unwrap_or(first)
+    }
+
+    fn parse_with<'a>(&self, pieces: &[Piece], line: &'a str) -> Result<Record<'a>, ParseError> {
         let mut fields = Fields::default();
         let mut pos = 0usize;
-        for (index, piece) in self.pieces.iter().enumerate() {
+        for (index, piece) in pieces.iter().enumerate() {
             match piece {
                 Piece::Literal(text) => {
                     if !line[pos..].starts_with(text.as_str()) {
@@ -203,9 +220,8 @@ impl SquidParser {
                     if *padded {
                         pos += line[pos..].len() - line[pos..].trim_start_matches(' ').len();
                     }
-                    let end =
-                        field_end(line, pos, *inner_spaces, self.pieces.get(index + 1), index + 2 == self.pieces.len())
-                            .ok_or_else(|| ParseError::new(format!("line ends early, in field {}", index / 2 + 1)))?;
+                    let end = field_end(line, pos, *inner_spaces, pieces.get(index + 1), index + 2 == pieces.len())
+                        .ok_or_else(|| ParseError::new(format!("line ends early, in field {}", index / 2 + 1)))?;
                     fields.set(code, &line[pos..end])?;
                     pos = end;
                 }
@@ -509,5 +525,14 @@ mod tests {
     fn logformat_without_url_is_refused() {
         assert!(SquidParser::from_logformat("%ts %>a", FormatName::SquidLogformat).is_err());
         assert!(SquidParser::from_logformat("%ts%ru", FormatName::SquidLogformat).is_err());
+    }
+
+    #[test]
+    fn native_lines_with_whole_seconds_are_read() {
+        let r = native()
+            .parse("1792573303 5 10.0.0.1 TCP_MISS/200 500 GET http://d.example/ - HIER_DIRECT/1.2.3.4 text/html")
+            .unwrap();
+        assert_eq!((r.time, r.status), (LogTime::EpochMicros(1_792_573_303_000_000), 200));
+        assert!(native().parse("1792573303 x").is_err());
     }
 }
