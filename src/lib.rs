@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! filterwatch: the web-filter and proxy logs of UK schools turned into the monitoring their
 //! e-safety policies promise. Data flows one way: formats → enrich → ingest → store → queries → detect → report.
 

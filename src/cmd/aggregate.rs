@@ -15,6 +15,7 @@ use crate::aggregate::views::school_weeks;
 /// Arguments of `filterwatch aggregate`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    /// The dataset folder (`--data`).
     #[command(flatten)]
     pub data: DataDir,
     /// Where to write the adviser's report.

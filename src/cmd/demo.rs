@@ -19,6 +19,7 @@ pub struct Args {
     /// Where to put the generated school (logs, profile, roster, lists) and its dataset.
     #[arg(long, default_value = "filterwatch-demo", value_name = "DIR")]
     pub out: PathBuf,
+    /// The size and seed of the week.
     #[command(flatten)]
     pub week: super::generate::WeekArgs,
 }

@@ -21,6 +21,7 @@ use crate::stored_path;
 /// Arguments of `filterwatch evidence`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    /// The dataset folder (`--data`).
     #[command(flatten)]
     pub data: DataDir,
     /// The finding's id, as `spikes`, `out-of-hours` or `repeats` print it.

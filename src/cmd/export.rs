@@ -14,6 +14,7 @@ use crate::stored_path::is_within;
 /// Arguments of `filterwatch export`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    /// The dataset folder (`--data`).
     #[command(flatten)]
     pub data: DataDir,
     /// Where to write the export.

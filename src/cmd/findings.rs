@@ -16,6 +16,7 @@ use crate::report::findings::{write, OutputFormat};
 /// Arguments shared by the three detection commands.
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    /// The dataset folder (`--data`).
     #[command(flatten)]
     pub data: DataDir,
     /// Only this school (default: every school in the dataset).

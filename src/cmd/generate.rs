@@ -58,6 +58,7 @@ pub struct Args {
     /// Folder to write the school into.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// The size and seed of the week.
     #[command(flatten)]
     pub week: WeekArgs,
 }

@@ -25,6 +25,7 @@ pub struct Args {
     /// The school profile (TOML).
     #[arg(long, value_name = "FILE")]
     pub config: PathBuf,
+    /// The dataset folder (`--data`).
     #[command(flatten)]
     pub data: DataDir,
     /// Log files or folders; default: the profile's `logs` globs.

@@ -23,7 +23,7 @@ pub use crate::config::ConfigError;
 /// `--data DIR`, declared once for every subcommand that works on a dataset.
 #[derive(Debug, Clone, clap::Args)]
 pub struct DataDir {
-    /// The dataset folder (for `aggregate`, usually the schools' pseudonymised exports).
+    /// The dataset folder.
     #[arg(long = "data", value_name = "DIR")]
     pub path: std::path::PathBuf,
 }

@@ -22,6 +22,7 @@ pub struct Args {
     /// A school profile, or a folder: every `*.toml` in it is a school.
     #[arg(long, value_name = "FILE|DIR")]
     pub config: PathBuf,
+    /// The dataset folder (`--data`).
     #[command(flatten)]
     pub data: DataDir,
     /// Write the weekly report for last week even if today is not Monday.

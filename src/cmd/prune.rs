@@ -14,6 +14,7 @@ use crate::store::{self, Dataset};
 /// Arguments of `filterwatch prune`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    /// The dataset folder (`--data`).
     #[command(flatten)]
     pub data: DataDir,
     /// Keep this much: `365d`, `52w` or a number of days.

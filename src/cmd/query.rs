@@ -17,6 +17,7 @@ pub struct Args {
     /// The query's name (the file name in queries/ without `.sql`).
     #[arg(value_name = "NAME")]
     pub name: String,
+    /// The dataset folder (`--data`).
     #[command(flatten)]
     pub data: DataDir,
     /// A parameter, `key=value`: a date (YYYY-MM-DD), an integer, text, or a comma list of them.

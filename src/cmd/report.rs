@@ -13,6 +13,7 @@ use crate::report::weekly::{parse_week, write_weekly};
 /// Arguments of `filterwatch report`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    /// The dataset folder (`--data`).
     #[command(flatten)]
     pub data: DataDir,
     /// The school profile.
