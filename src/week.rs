@@ -38,3 +38,18 @@ impl Week {
         Week { monday: self.monday - Days::new(7) }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_weeks_parse_and_label() {
+        let week = Week::parse("2026-W43").unwrap();
+        assert_eq!(week.monday, NaiveDate::from_ymd_opt(2026, 10, 19).unwrap());
+        assert_eq!(week.label(), "2026-W43");
+        assert_eq!(Week::of(NaiveDate::from_ymd_opt(2026, 10, 25).unwrap()), week);
+        assert_eq!(week.previous().label(), "2026-W42");
+        assert!(Week::parse("2026-43").is_none());
+    }
+}

@@ -37,7 +37,7 @@ impl WeekArgs {
         spec.requests_per_pupil_day = self.requests_per_pupil_day.unwrap_or(spec.requests_per_pupil_day);
         spec.seed = self.seed.unwrap_or(spec.seed);
         if let Some(id) = &self.school_id {
-            spec.school_name = format!("{} School", crate::report::weekly::capitalise(id));
+            spec.school_name = format!("{} School", crate::report::weekly::wording::capitalise(id));
             spec.school_id = id.clone();
         }
         spec
