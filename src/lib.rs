@@ -1,7 +1,16 @@
 #![warn(missing_docs)]
 //! filterwatch: the web-filter and proxy logs of UK schools turned into the monitoring their
-//! e-safety policies promise. Data flows one way: formats → enrich → ingest → store → queries → detect → report.
-
+//! e-safety policies promise.
+//!
+//! Data flows one way. `formats` (one parser per log format, listed in `formats::registry`)
+//! → `enrich` (the school context: roster, category lists, roles, domains, search terms, school
+//! clock) → `ingest` (parallel parse into `event` rows) → `store` (the hive-partitioned dataset,
+//! its manifest and atomic publish) → `queries` (the portable SQL) → `detect` (spikes, staff out of
+//! hours, repeated pupil attempts: `Findings`) → `report` (tables, CSVs, charts, the weekly PDF).
+//! `nightly` strings them together for cron; `aggregate` is the local authority's side
+//! (pseudonymised export, cross-school view); `locate` finds a finding's raw lines again for
+//! `evidence`; `demo` generates a school week. Shared by all: `config` (validated settings),
+//! `safe_csv`, `escape`, `private_fs`, `stored_path`, `week`.
 //!
 //! The parsers, the profile loader and the enrichment helpers build without the `pipeline`
 //! feature (on by default), so they can be fuzzed without compiling polars, arrow and typst.
