@@ -19,6 +19,13 @@ fn profile(dir: &Path, text: &str) -> String {
     path.display().to_string()
 }
 
+/// `filterwatch ingest --config CONFIG --data DATA [flags] FILES`.
+fn ingest(config: &str, data: &Path, flags: &[&str], files: &[&Path]) -> Output {
+    let data = data.to_str().unwrap();
+    let files: Vec<&str> = files.iter().map(|f| f.to_str().unwrap()).collect();
+    filterwatch(&[&["ingest", "--config", config, "--data", data], flags, &files].concat())
+}
+
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).to_string()
 }
@@ -28,14 +35,7 @@ fn a_clean_run_prints_one_summary_line_and_exits_zero() {
     let dir = tempfile::tempdir().unwrap();
     let config = profile(dir.path(), "id = \"riverside\"\n");
     let data = dir.path().join("data");
-    let out = filterwatch(&[
-        "ingest",
-        "--config",
-        &config,
-        "--data",
-        data.to_str().unwrap(),
-        corpus("squid-native").to_str().unwrap(),
-    ]);
+    let out = ingest(&config, &data, &[], &[&corpus("squid-native")]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(out.stdout.is_empty(), "nothing on stdout");
     let err = stderr(&out);
@@ -44,15 +44,7 @@ fn a_clean_run_prints_one_summary_line_and_exits_zero() {
     assert!(err.contains("lines/s") && err.contains("MB/s"), "{err}");
     assert!(!err.contains('\x1b'), "no terminal escapes when stderr is not a terminal");
     // Again: nothing new; --quiet: nothing at all.
-    let out = filterwatch(&[
-        "ingest",
-        "--quiet",
-        "--config",
-        &config,
-        "--data",
-        data.to_str().unwrap(),
-        corpus("squid-native").to_str().unwrap(),
-    ]);
+    let out = ingest(&config, &data, &["--quiet"], &[&corpus("squid-native")]);
     assert_eq!(out.status.code(), Some(0));
     assert!(out.stderr.is_empty() && out.stdout.is_empty());
 }
@@ -114,15 +106,7 @@ fn an_unreadable_file_is_named_and_the_others_still_land() {
     let cut = dir.path().join("access.log.2.gz");
     std::fs::write(&cut, &gz[..gz.len() * 2 / 3]).unwrap();
     let data = dir.path().join("data");
-    let out = filterwatch(&[
-        "ingest",
-        "--config",
-        &config,
-        "--data",
-        data.to_str().unwrap(),
-        cut.to_str().unwrap(),
-        corpus("squid-common").to_str().unwrap(),
-    ]);
+    let out = ingest(&config, &data, &[], &[&cut, &corpus("squid-common")]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     let problem = err.lines().find(|l| l.contains("access.log.2.gz")).expect("the damaged file is named");

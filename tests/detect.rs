@@ -24,8 +24,7 @@ fn fixture() -> &'static Fixture {
     static FIXTURE: OnceLock<Fixture> = OnceLock::new();
     FIXTURE.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
-        let spec = WeekSpec { pupils: 240, staff: 24, requests_per_pupil_day: 60, ..WeekSpec::demo() };
-        let IngestedWeek { week, data, .. } = generate_and_ingest(&spec, dir.path()).unwrap();
+        let IngestedWeek { week, data, .. } = generate_and_ingest(&WeekSpec::small(), dir.path()).unwrap();
         Fixture { _dir: dir, data, week }
     })
 }

@@ -8,36 +8,31 @@ use chrono::NaiveDateTime;
 
 use super::registry::Format;
 use super::vendor_category::common_category;
-use super::{dash_none, fail, parse_num, Action, FormatName, LogTime, ParseError, Parser, Record};
+use super::{dash_none, fail, parse_num, Action, FormatName, LogTime, ParseError, Record};
 
 /// Splits one CSV line; fields are trimmed and unquoted. Umbrella writes `, "x"` at times, and a
 /// space before the opening quote would make a quoted identity with commas split apart.
 /// The cloud filters' and PAN-OS's formats.
 pub const FORMATS: [Format; 4] = [
-    Format {
-        name: FormatName::UmbrellaProxy,
-        id: "umbrella-proxy",
-        description: "Cisco Umbrella proxy log export (CSV without header)",
-        build: |_, _| Ok(Parser::Fixed { name: FormatName::UmbrellaProxy, parse: parse_umbrella_proxy }),
-    },
-    Format {
-        name: FormatName::UmbrellaDns,
-        id: "umbrella-dns",
-        description: "Cisco Umbrella DNS log export (CSV without header)",
-        build: |_, _| Ok(Parser::Fixed { name: FormatName::UmbrellaDns, parse: parse_umbrella_dns }),
-    },
-    Format {
-        name: FormatName::Zscaler,
-        id: "zscaler",
-        description: "Zscaler NSS web log (JSON lines)",
-        build: |_, _| Ok(Parser::Fixed { name: FormatName::Zscaler, parse: parse_zscaler }),
-    },
-    Format {
-        name: FormatName::Panos,
-        id: "panos",
-        description: "Palo Alto PAN-OS THREAT url log (CSV, syslog prefix allowed)",
-        build: |_, _| Ok(Parser::Fixed { name: FormatName::Panos, parse: parse_panos }),
-    },
+    Format::fixed(
+        FormatName::UmbrellaProxy,
+        "umbrella-proxy",
+        "Cisco Umbrella proxy log export (CSV without header)",
+        parse_umbrella_proxy,
+    ),
+    Format::fixed(
+        FormatName::UmbrellaDns,
+        "umbrella-dns",
+        "Cisco Umbrella DNS log export (CSV without header)",
+        parse_umbrella_dns,
+    ),
+    Format::fixed(FormatName::Zscaler, "zscaler", "Zscaler NSS web log (JSON lines)", parse_zscaler),
+    Format::fixed(
+        FormatName::Panos,
+        "panos",
+        "Palo Alto PAN-OS THREAT url log (CSV, syslog prefix allowed)",
+        parse_panos,
+    ),
 ];
 
 fn csv_fields(line: &str) -> Result<Vec<String>, ParseError> {

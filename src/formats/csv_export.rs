@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDateTime};
 
 use serde::Deserialize;
 
-use super::registry::Format;
+use super::registry::{Build, Format};
 use super::{dash_none, fail, parse_epoch, parse_num, Action, FormatName, LogTime, ParseError, Parser, Record};
 
 /// A CSV export with a header, mapped by the profile's `[csv]` table.
@@ -15,11 +15,11 @@ pub const FORMAT: Format = Format {
     name: FormatName::Csv,
     id: "csv",
     description: "CSV export with a header, mapped by the profile's [csv] table",
-    build: |lines, hints| {
+    build: Build::Custom(|lines, hints| {
         let mapping = hints.csv.as_ref().ok_or("no [csv] mapping in the profile")?;
         let header = lines.first().ok_or("no header line")?;
         Ok(Parser::Csv(Box::new(CsvParser::from_header(header, mapping)?)))
-    },
+    }),
 };
 
 /// How the columns of a CSV export map onto the event schema. Values are header names.

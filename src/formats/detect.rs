@@ -53,7 +53,7 @@ fn best(lines: &[&str], choice: FormatChoice, hints: &FormatHints) -> Result<((u
     let mut best: Option<((usize, usize), Parser)> = None;
     let mut reasons = Vec::new();
     for name in candidates {
-        let parser = match (registry::of(name).build)(lines, hints) {
+        let parser = match registry::of(name).parser(lines, hints) {
             Ok(p) => p,
             Err(why) => {
                 reasons.push(format!("{}: {why}", name.as_str()));

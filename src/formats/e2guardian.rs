@@ -12,7 +12,7 @@ use std::borrow::Cow;
 
 use chrono::NaiveDate;
 
-use super::registry::Format;
+use super::registry::{Build, Format};
 use super::squid::SquidParser;
 use super::{
     dash_none, fail, is_http_method, parse_epoch, parse_num, Action, FormatName, LogTime, ParseError, Parser, Record,
@@ -58,56 +58,33 @@ const DENIED_WORDS: &[&str] =
 /// The network-error marker (key 59).
 const NETERROR_WORDS: &[&str] = &["*NETERROR*", "*NETZWERKFEHLER*", "*TRANSLATION KEY 59 MISSING"];
 
+/// The registry entry of e2guardian format `$n`, read by this module's parser.
+macro_rules! read_here {
+    ($n:literal, $description:literal) => {
+        Format {
+            name: FormatName::E2guardian($n),
+            id: concat!("e2guardian-", $n),
+            description: $description,
+            build: Build::Custom(|_, _| Ok(Parser::E2guardian(E2guardianParser { format: $n }))),
+        }
+    };
+}
+
 /// e2guardian's formats; 3 is Squid-like and read by the Squid parser.
 pub const FORMATS: [Format; 8] = [
-    Format {
-        name: FormatName::E2guardian(1),
-        id: "e2guardian-1",
-        description: "e2guardian logfileformat 1 (DansGuardian, spaces)",
-        build: |_, _| Ok(Parser::E2guardian(E2guardianParser { format: 1 })),
-    },
-    Format {
-        name: FormatName::E2guardian(2),
-        id: "e2guardian-2",
-        description: "e2guardian logfileformat 2 (CSV)",
-        build: |_, _| Ok(Parser::E2guardian(E2guardianParser { format: 2 })),
-    },
+    read_here!(1, "e2guardian logfileformat 1 (DansGuardian, spaces)"),
+    read_here!(2, "e2guardian logfileformat 2 (CSV)"),
     Format {
         name: FormatName::E2guardian(3),
         id: "e2guardian-3",
         description: "e2guardian logfileformat 3 (Squid-like)",
-        build: |_, _| Ok(Parser::Squid(SquidParser::builtin(FormatName::E2guardian(3)))),
+        build: Build::Custom(|_, _| Ok(Parser::Squid(SquidParser::builtin(FormatName::E2guardian(3))))),
     },
-    Format {
-        name: FormatName::E2guardian(4),
-        id: "e2guardian-4",
-        description: "e2guardian logfileformat 4 (tab separated)",
-        build: |_, _| Ok(Parser::E2guardian(E2guardianParser { format: 4 })),
-    },
-    Format {
-        name: FormatName::E2guardian(5),
-        id: "e2guardian-5",
-        description: "e2guardian logfileformat 5 (Protex, tab separated)",
-        build: |_, _| Ok(Parser::E2guardian(E2guardianParser { format: 5 })),
-    },
-    Format {
-        name: FormatName::E2guardian(6),
-        id: "e2guardian-6",
-        description: "e2guardian logfileformat 6 (Protex, blank server)",
-        build: |_, _| Ok(Parser::E2guardian(E2guardianParser { format: 6 })),
-    },
-    Format {
-        name: FormatName::E2guardian(7),
-        id: "e2guardian-7",
-        description: "e2guardian logfileformat 7 (5 plus search terms and flags)",
-        build: |_, _| Ok(Parser::E2guardian(E2guardianParser { format: 7 })),
-    },
-    Format {
-        name: FormatName::E2guardian(8),
-        id: "e2guardian-8",
-        description: "e2guardian logfileformat 8 (6 plus search terms and flags; 5.4+ default)",
-        build: |_, _| Ok(Parser::E2guardian(E2guardianParser { format: 8 })),
-    },
+    read_here!(4, "e2guardian logfileformat 4 (tab separated)"),
+    read_here!(5, "e2guardian logfileformat 5 (Protex, tab separated)"),
+    read_here!(6, "e2guardian logfileformat 6 (Protex, blank server)"),
+    read_here!(7, "e2guardian logfileformat 7 (5 plus search terms and flags)"),
+    read_here!(8, "e2guardian logfileformat 8 (6 plus search terms and flags; 5.4+ default)"),
 ];
 
 /// A parser for one e2guardian log format.

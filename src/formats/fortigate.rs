@@ -11,15 +11,15 @@ use chrono::{DateTime, NaiveDateTime};
 use super::kv::Pairs;
 use super::registry::Format;
 use super::vendor_category::common_category;
-use super::{fail, parse_num, Action, FormatName, LogTime, ParseError, Parser, Record};
+use super::{fail, parse_num, Action, FormatName, LogTime, ParseError, Record};
 
 /// FortiGate web filter, application control, DNS filter and antivirus (key=value syslog).
-pub const FORMAT: Format = Format {
-    name: FormatName::Fortigate,
-    id: "fortigate",
-    description: "FortiGate web filter, application control, DNS filter and antivirus (key=value syslog)",
-    build: |_, _| Ok(Parser::Fixed { name: FormatName::Fortigate, parse }),
-};
+pub const FORMAT: Format = Format::fixed(
+    FormatName::Fortigate,
+    "fortigate",
+    "FortiGate web filter, application control, DNS filter and antivirus (key=value syslog)",
+    parse,
+);
 
 /// Parses one FortiGate log line.
 pub fn parse(line: &str) -> Result<Record<'_>, ParseError> {

@@ -5,7 +5,7 @@
 //! names, `filterwatch formats`, detection and the stored `source_format` all read this list.
 
 use super::detect::FormatHints;
-use super::{cloud, csv_export, e2guardian, fortigate, sophos, squid, squidguard, FormatName, Parser};
+use super::{cloud, csv_export, e2guardian, fortigate, sophos, squid, squidguard, FormatName, LineParser, Parser};
 
 /// Everything filterwatch knows about one format.
 #[derive(Debug, Clone, Copy)]
@@ -16,9 +16,32 @@ pub struct Format {
     pub id: &'static str,
     /// One line on what it is, for `filterwatch formats`.
     pub description: &'static str,
-    /// Its parser for a file, from the profile's hints and the file's first lines; why not when
-    /// the format needs a hint that is missing.
-    pub build: fn(&[&str], &FormatHints) -> Result<Parser, String>,
+    /// How its parser for a file is made.
+    pub build: Build,
+}
+
+/// How a format's parser for one file is made.
+#[derive(Debug, Clone, Copy)]
+pub enum Build {
+    /// Every line is read by this one function, whatever the file.
+    Lines(LineParser),
+    /// From the profile's hints and the file's first lines; why not when a hint is missing.
+    Custom(fn(&[&str], &FormatHints) -> Result<Parser, String>),
+}
+
+impl Format {
+    /// A format whose every line one function reads.
+    pub const fn fixed(name: FormatName, id: &'static str, description: &'static str, parse: LineParser) -> Format {
+        Format { name, id, description, build: Build::Lines(parse) }
+    }
+
+    /// Its parser for a file with these first lines.
+    pub fn parser(&self, lines: &[&str], hints: &FormatHints) -> Result<Parser, String> {
+        match self.build {
+            Build::Lines(parse) => Ok(Parser::Fixed { name: self.name, parse }),
+            Build::Custom(build) => build(lines, hints),
+        }
+    }
 }
 
 /// The format files' lists, in detection order.

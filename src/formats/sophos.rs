@@ -12,22 +12,17 @@ use chrono::NaiveDateTime;
 use super::kv::Pairs;
 use super::registry::Format;
 use super::vendor_category::common_category;
-use super::{fail, parse_num, Action, FormatName, LogTime, ParseError, Parser, Record};
+use super::{fail, parse_num, Action, FormatName, LogTime, ParseError, Record};
 
 /// Sophos's web filtering formats.
 pub const FORMATS: [Format; 2] = [
-    Format {
-        name: FormatName::SophosUtm,
-        id: "sophos-utm",
-        description: "Sophos UTM web proxy (httpproxy key=value lines)",
-        build: |_, _| Ok(Parser::Fixed { name: FormatName::SophosUtm, parse: parse_utm }),
-    },
-    Format {
-        name: FormatName::SophosXg,
-        id: "sophos-xg",
-        description: "Sophos XG / SFOS content filtering, application, keyword and web antivirus (key=value)",
-        build: |_, _| Ok(Parser::Fixed { name: FormatName::SophosXg, parse: parse_xg }),
-    },
+    Format::fixed(FormatName::SophosUtm, "sophos-utm", "Sophos UTM web proxy (httpproxy key=value lines)", parse_utm),
+    Format::fixed(
+        FormatName::SophosXg,
+        "sophos-xg",
+        "Sophos XG / SFOS content filtering, application, keyword and web antivirus (key=value)",
+        parse_xg,
+    ),
 ];
 
 /// Parses one Sophos UTM web proxy line.

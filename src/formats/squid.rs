@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 use chrono::{DateTime, NaiveDateTime};
 
-use super::registry::Format;
+use super::registry::{Build, Format};
 use super::{dash_none, fail, parse_epoch, parse_num, Action, FormatName, LogTime, ParseError, Parser, Record};
 
 /// Squid's built-in `squid` (native) logformat.
@@ -58,28 +58,28 @@ pub const FORMATS: [Format; 4] = [
         name: FormatName::SquidLogformat,
         id: "squid-logformat",
         description: "Squid custom logformat (profile key squid_logformat or --logformat)",
-        build: |_, hints| {
+        build: Build::Custom(|_, hints| {
             let format = hints.squid_logformat.as_deref().ok_or("no logformat string configured")?;
             Ok(Parser::Squid(SquidParser::from_logformat(format, FormatName::SquidLogformat)?))
-        },
+        }),
     },
     Format {
         name: FormatName::SquidCombined,
         id: "squid-combined",
         description: "Squid combined format with Referer and User-Agent",
-        build: |_, _| Ok(Parser::Squid(SquidParser::builtin(FormatName::SquidCombined))),
+        build: Build::Custom(|_, _| Ok(Parser::Squid(SquidParser::builtin(FormatName::SquidCombined)))),
     },
     Format {
         name: FormatName::SquidCommon,
         id: "squid-common",
         description: "Squid Common Log Format (logformat common)",
-        build: |_, _| Ok(Parser::Squid(SquidParser::builtin(FormatName::SquidCommon))),
+        build: Build::Custom(|_, _| Ok(Parser::Squid(SquidParser::builtin(FormatName::SquidCommon)))),
     },
     Format {
         name: FormatName::Squid,
         id: "squid",
         description: "Squid native access.log (logformat squid, the default)",
-        build: |_, _| Ok(Parser::Squid(SquidParser::builtin(FormatName::Squid))),
+        build: Build::Custom(|_, _| Ok(Parser::Squid(SquidParser::builtin(FormatName::Squid)))),
     },
 ];
 

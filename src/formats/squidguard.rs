@@ -9,15 +9,11 @@ use std::borrow::Cow;
 use chrono::NaiveDateTime;
 
 use super::registry::Format;
-use super::{dash_none, fail, Action, FormatName, LogTime, ParseError, Parser, Record};
+use super::{dash_none, fail, Action, FormatName, LogTime, ParseError, Record};
 
 /// squidGuard redirect log (squidGuard.log).
-pub const FORMAT: Format = Format {
-    name: FormatName::Squidguard,
-    id: "squidguard",
-    description: "squidGuard redirect log (squidGuard.log)",
-    build: |_, _| Ok(Parser::Fixed { name: FormatName::Squidguard, parse }),
-};
+pub const FORMAT: Format =
+    Format::fixed(FormatName::Squidguard, "squidguard", "squidGuard redirect log (squidGuard.log)", parse);
 
 /// Parses one squidGuard log line.
 pub fn parse(line: &str) -> Result<Record<'_>, ParseError> {

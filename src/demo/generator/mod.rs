@@ -59,6 +59,12 @@ impl WeekSpec {
             seed: 43,
         }
     }
+
+    /// The demo school at a fifth of its traffic (240 pupils, 24 staff, 60 requests a pupil a
+    /// day): every planted event, ingested and detected in seconds, for tests.
+    pub fn small() -> WeekSpec {
+        WeekSpec { pupils: 240, staff: 24, requests_per_pupil_day: 60, ..WeekSpec::demo() }
+    }
 }
 
 /// One event planted in the logs, with what a detection should (or should not) make of it.
