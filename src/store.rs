@@ -525,6 +525,31 @@ mod tests {
     }
 
     #[test]
+    fn a_version_1_manifest_gets_unique_content_ids_and_new_names_are_remembered() {
+        let entry = |path: &str, head: &str| {
+            format!(
+                r#"{{"school":"riverside","path":"{path}","format":"squid","size":10,"sha256":"x","head_len":10,"head_sha256":"{head}","lines":1,"rows":1,"rejects":0,"skipped":0,"ingested_at":"2026-10-19T00:00:00Z"}}"#
+            )
+        };
+        let head = "ab".repeat(32);
+        let v1 = format!(r#"{{"version":1,"files":[{},{}]}}"#, entry("/logs/a", &head), entry("/logs/b", &head));
+        let mut manifest = serde_json::from_str::<Manifest>(&v1).unwrap().upgrade();
+        assert_eq!(manifest.version, MANIFEST_VERSION);
+        let ids: Vec<&str> = manifest.files.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, vec![&head[..16], &format!("{}-2", &head[..16])[..]]);
+        assert_eq!(
+            manifest.content("riverside", ids[1].to_string().as_str()).map(|e| e.path.as_str()),
+            Some("/logs/b")
+        );
+
+        manifest.files[0].seen_at("/logs/a.1".to_string());
+        manifest.files[0].seen_at("/logs/a.2.gz".to_string());
+        manifest.files[0].seen_at("/logs/a.2.gz".to_string());
+        assert_eq!(manifest.files[0].path, "/logs/a.2.gz");
+        assert_eq!(manifest.files[0].seen, vec!["/logs/a".to_string(), "/logs/a.1".to_string()]);
+    }
+
+    #[test]
     fn rejects_path_flattens_the_source_path() {
         assert_eq!(
             Dataset::rejects_path("riverside", Path::new("/var/log/squid/access.log")),
