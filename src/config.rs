@@ -195,6 +195,10 @@ impl Default for Severities {
     }
 }
 
+/// A National Curriculum year group (7–13 in a secondary school): one type wherever a pupil's
+/// year is held, from the roster to the findings.
+pub type YearGroup = i8;
+
 /// Who a username belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "lowercase")]

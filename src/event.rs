@@ -198,7 +198,7 @@ pub struct EventRow<'a> {
     /// `staff`, `pupil`, `guest`, `service` or `unknown`.
     pub role: &'static str,
     /// Year group for pupils.
-    pub year_group: Option<i8>,
+    pub year_group: Option<crate::config::YearGroup>,
     /// HTTP method.
     pub method: &'a str,
     /// Lower-cased host; none when the request had none (a port scan, a broken client).

@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use super::severity::{search_topic, severity_of, Severity};
 use super::{finding_id, local_date, local_text, top, utc, week_by_week, Evidence, Kind, Scope, Tally};
-use crate::config::Profile;
+use crate::config::{Profile, YearGroup};
 use crate::queries::{columns, Param, PUPIL_BLOCKED};
 use crate::store;
 
@@ -33,7 +33,7 @@ pub struct Repeat {
     /// The pupil.
     pub user: String,
     /// Their year group, when the roster gives it.
-    pub year_group: Option<i64>,
+    pub year_group: Option<YearGroup>,
     /// The category they kept trying.
     pub category: String,
     /// The category's tier.
@@ -59,7 +59,7 @@ pub struct Repeat {
 /// One blocked pupil request.
 struct Attempt {
     ts: i64,
-    year_group: Option<i64>,
+    year_group: Option<YearGroup>,
     domain: String,
     search_terms: Option<String>,
     device: String,
@@ -119,7 +119,7 @@ fn attempts_by_pupil_and_category(
             .unwrap_or_else(|| domain.clone());
         groups.entry((users[i].clone().unwrap_or_default(), category)).or_default().push(Attempt {
             ts: ts[i],
-            year_group: years[i],
+            year_group: years[i].and_then(|y| YearGroup::try_from(y).ok()),
             domain,
             search_terms: terms[i].clone(),
             device: devices[i].clone().or_else(|| ips[i].clone()).unwrap_or_default(),

@@ -7,7 +7,7 @@ use super::categories::CategoryLists;
 use super::clock::SchoolClock;
 use super::roster::{self, Roster, RosterEntry};
 use super::{search, url, users};
-use crate::config::{Profile, Role};
+use crate::config::{Profile, Role, YearGroup};
 use crate::event::EventRow;
 use crate::formats::{dash_none, Record};
 
@@ -74,7 +74,7 @@ struct HostInfo {
 struct UserInfo {
     name: Option<String>,
     role: Role,
-    year_group: Option<i8>,
+    year_group: Option<YearGroup>,
 }
 
 /// Cache sizes past which a cache is emptied, to keep memory bounded on odd logs.
@@ -196,7 +196,7 @@ impl Enricher {
 static NOBODY: UserInfo = UserInfo { name: None, role: Role::Unknown, year_group: None };
 
 /// Role and year group of a normalised username: the roster first, then the profile's rules.
-pub fn role_of(school: &SchoolContext, user: &str) -> (Role, Option<i8>) {
+pub fn role_of(school: &SchoolContext, user: &str) -> (Role, Option<YearGroup>) {
     if let Some(RosterEntry { role, year_group }) = school.roster.get(user) {
         return (*role, *year_group);
     }

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 
-use crate::config::Role;
+use crate::config::{Role, YearGroup};
 
 /// One roster line: what the school says a username is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,7 +14,7 @@ pub struct RosterEntry {
     /// The person's role.
     pub role: Role,
     /// National Curriculum year group, for pupils.
-    pub year_group: Option<i8>,
+    pub year_group: Option<YearGroup>,
 }
 
 /// Normalised username → what the roster says.
@@ -42,7 +42,7 @@ pub fn load(path: &Path) -> Result<Roster> {
         let year_group = match fields.get(2).filter(|y| !y.is_empty()) {
             Some(y) => Some(
                 y.trim_start_matches(|c: char| !c.is_ascii_digit())
-                    .parse::<i8>()
+                    .parse::<YearGroup>()
                     .with_context(|| format!("{}: bad year group {:?}", at(), y))?,
             ),
             None => None,

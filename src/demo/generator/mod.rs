@@ -23,7 +23,7 @@ use flate2::{Compression, GzBuilder};
 mod lists;
 mod traffic;
 
-use crate::config::Role;
+use crate::config::{Role, YearGroup};
 use lists::*;
 use traffic::{Event, Traffic};
 
@@ -312,7 +312,7 @@ fn server_address(host: &str) -> Ipv4Addr {
 const STAFF_REQUESTS_PER_DAY: u32 = 150;
 /// Two real users the roster forgot: a pupil-looking name and a supply teacher.
 const UNROSTERED_PUPIL: &str = "25doej";
-const UNROSTERED_PUPIL_YEAR: u8 = 8;
+const UNROSTERED_PUPIL_YEAR: YearGroup = 8;
 const SUPPLY_TEACHER: &str = "supply.teacher1";
 const SERVICE_ACCOUNTS: &[&str] = &["svc-print", "svc-mdm"];
 
@@ -320,7 +320,7 @@ const SERVICE_ACCOUNTS: &[&str] = &["svc-print", "svc-mdm"];
 struct Person {
     username: String,
     role: Role,
-    year_group: Option<u8>,
+    year_group: Option<YearGroup>,
     /// False for the two users the school forgot to put in the roster.
     rostered: bool,
     addresses: Vec<Ipv4Addr>,
@@ -353,7 +353,7 @@ impl AddressPool {
 }
 
 /// The calendar year in which pupils now in `year_group` joined Year 7.
-fn intake_year(monday: NaiveDate, year_group: u8) -> i32 {
+fn intake_year(monday: NaiveDate, year_group: YearGroup) -> i32 {
     let september = if monday.month() >= 9 { monday.year() } else { monday.year() - 1 };
     september - i32::from(year_group - 7)
 }
@@ -373,9 +373,9 @@ fn unique(taken: &mut HashSet<String>, base: String) -> String {
 /// Rostered pupils (sorted), the unrostered pupil, rostered staff (sorted), the supply teacher.
 fn build_people(spec: &WeekSpec, rng: &mut Rng) -> Vec<Person> {
     let mut taken: HashSet<String> = [UNROSTERED_PUPIL, SUPPLY_TEACHER].iter().map(|name| name.to_string()).collect();
-    let mut pupils: Vec<(String, u8)> = (0..spec.pupils)
+    let mut pupils: Vec<(String, YearGroup)> = (0..spec.pupils)
         .map(|i| {
-            let year = 7 + (i % 5) as u8;
+            let year = 7 + (i % 5) as YearGroup;
             let intake = intake_year(spec.monday, year).rem_euclid(100);
             let name = format!("{intake:02}{}{}", rng.pick(SURNAMES), &rng.pick(FIRST_NAMES)[..1]);
             (unique(&mut taken, name), year)

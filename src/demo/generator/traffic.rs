@@ -326,7 +326,7 @@ impl<'a> Traffic<'a> {
         }
         let mut pool: Vec<usize> = rostered(Role::Pupil).collect();
         self.rng.shuffle(&mut pool);
-        let mut take = |year: Option<u8>| {
+        let mut take = |year: Option<YearGroup>| {
             let position = pool
                 .iter()
                 .position(|&i| year.is_none_or(|year| people[i].year_group == Some(year)))
