@@ -78,14 +78,7 @@ fn a_bad_profile_names_the_key_and_exits_two() {
         ("id = \"riverside\"\n[[role_rules]]\npattern = \"([\"\nrole = \"pupil\"\n", "role_rules[0].pattern"),
     ] {
         let config = profile(dir.path(), text);
-        let out = filterwatch(&[
-            "ingest",
-            "--config",
-            &config,
-            "--data",
-            dir.path().join("d").to_str().unwrap(),
-            corpus("squid-native").to_str().unwrap(),
-        ]);
+        let out = ingest(&config, &dir.path().join("d"), &[], &[&corpus("squid-native")]);
         assert_eq!(out.status.code(), Some(2), "{text}");
         let err = stderr(&out);
         assert_eq!(err.lines().count(), 1, "{err}");
@@ -160,14 +153,7 @@ fn a_folder_is_read_oldest_rotation_first() {
     std::fs::copy(corpus("squid-native"), logs.join("access.log.1")).unwrap();
     std::fs::copy(corpus("e2guardian-format6"), logs.join("access.log")).unwrap();
     let config = profile(dir.path(), "id = \"riverside\"\n");
-    let out = filterwatch(&[
-        "ingest",
-        "--config",
-        &config,
-        "--data",
-        dir.path().join("data").to_str().unwrap(),
-        logs.to_str().unwrap(),
-    ]);
+    let out = ingest(&config, &dir.path().join("data"), &[], &[&logs]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stderr(&out).contains("2 files (0 already ingested), 658 lines, 658 rows"), "{}", stderr(&out));
 }

@@ -243,7 +243,7 @@ pub fn write_weekly(data: &Path, profile: &Profile, week: Week, out: &Path) -> R
             let path = add_chart(&|dir| save(&chart, dir), &mut document)?;
             report.spikes.push(SpikeRow {
                 subject: spike_subject(spike),
-                when: when_text(profile, spike.start, spike.end),
+                when: when_text(profile, spike.start, spike.end, LONG_DAY),
                 sentence: spike_sentence(profile, spike),
                 chart: path,
                 caption: chart.title.clone(),

@@ -12,24 +12,21 @@ pub(super) fn local(profile: &Profile, time: chrono::DateTime<chrono::Utc>) -> c
     time.with_timezone(&profile.timezone)
 }
 
+/// How [`when_text`] writes the day: "Thursday 22 October," in sentences.
+pub(super) const LONG_DAY: &str = "%A %-d %B,";
+/// How [`when_text`] writes the day in table cells: "Thu 22 Oct".
+pub(super) const SHORT_DAY: &str = "%a %-d %b";
+
+/// The school-local day of `start` (written as `day_format`) and the two clock times:
 /// "Thursday 22 October, 11:05–11:16".
 pub(super) fn when_text(
     profile: &Profile,
     start: chrono::DateTime<chrono::Utc>,
     end: chrono::DateTime<chrono::Utc>,
+    day_format: &str,
 ) -> String {
     let (a, b) = (local(profile, start), local(profile, end));
-    format!("{} {}–{}", a.format("%A %-d %B,"), a.format("%H:%M"), b.format("%H:%M"))
-}
-
-/// "Thu 22 Oct 11:05–11:16", for table cells.
-pub(super) fn short_when(
-    profile: &Profile,
-    start: chrono::DateTime<chrono::Utc>,
-    end: chrono::DateTime<chrono::Utc>,
-) -> String {
-    let (a, b) = (local(profile, start), local(profile, end));
-    format!("{} {}–{}", a.format("%a %-d %b"), a.format("%H:%M"), b.format("%H:%M"))
+    format!("{} {}–{}", a.format(day_format), a.format("%H:%M"), b.format("%H:%M"))
 }
 
 pub(super) fn names(tallies: &[crate::detect::Tally], limit: usize) -> String {
@@ -57,7 +54,7 @@ pub(super) fn repeat_sentence(profile: &Profile, r: &Repeat) -> String {
         pupil_label(r),
         r.attempts,
         r.category,
-        when_text(profile, r.start, r.end),
+        when_text(profile, r.start, r.end, LONG_DAY),
         r.devices.join(" and "),
         names(&r.domains, 3),
         searches
@@ -69,7 +66,7 @@ pub(super) fn session_sentence(profile: &Profile, s: &OutOfHours) -> String {
     format!(
         "{} (staff) used the internet for {minutes} minutes on {} ({}) from {}: {} requests, {} blocked, mostly {}.",
         s.user,
-        when_text(profile, s.start, s.end),
+        when_text(profile, s.start, s.end, LONG_DAY),
         s.when,
         s.devices.join(" and "),
         s.requests,
@@ -87,7 +84,7 @@ pub(super) fn spike_sentence(profile: &Profile, s: &Spike) -> String {
         "blocked {} requests rose to {} on {}, against about {:.0} usually at that time of day; {} {} involved, mostly {}.",
         spike_subject(s),
         s.count,
-        when_text(profile, s.start, s.end),
+        when_text(profile, s.start, s.end, LONG_DAY),
         s.baseline,
         s.users,
         if s.users == 1 { "person was" } else { "people were" },
@@ -169,7 +166,7 @@ pub(super) fn repeat_row(profile: &Profile, r: &Repeat) -> RepeatRow {
         year: r.year_group.map(|y| y.to_string()).unwrap_or_default(),
         category: r.category.clone(),
         attempts: r.attempts.to_string(),
-        when: short_when(profile, r.start, r.end),
+        when: when_text(profile, r.start, r.end, SHORT_DAY),
         device: r.devices.join(", "),
         detail,
     }
@@ -178,7 +175,7 @@ pub(super) fn repeat_row(profile: &Profile, r: &Repeat) -> RepeatRow {
 pub(super) fn session_row(profile: &Profile, s: &OutOfHours) -> SessionRow {
     SessionRow {
         user: s.user.clone(),
-        when: short_when(profile, s.start, s.end),
+        when: when_text(profile, s.start, s.end, SHORT_DAY),
         reason: s.when.clone(),
         minutes: (s.end - s.start).num_minutes().to_string(),
         requests: s.requests.to_string(),
