@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use arrow::array::{new_null_array, Array, ArrayRef, AsArray, StringArray};
-use arrow::record_batch::RecordBatch;
+use arrow::record_batch::{RecordBatch, RecordBatchReader};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::ArrowWriter;
 
@@ -49,7 +49,8 @@ pub fn export(data: &Path, out: &Path, schools: &[String], pseudonymiser: &mut P
             File::open(&source).with_context(|| format!("cannot open {}", source.display()))?,
         )?
         .build()?;
-        let mut writer = ArrowWriter::try_new(Vec::new(), event::schema(), Some(writer_properties()))?;
+        // The file's own schema: files written by an earlier version lack later columns.
+        let mut writer = ArrowWriter::try_new(Vec::new(), reader.schema(), Some(writer_properties()))?;
         for batch in reader {
             let batch = pseudonymise(&batch?, pseudonymiser)?;
             exported.rows += batch.num_rows();
