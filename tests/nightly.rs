@@ -250,3 +250,29 @@ fn a_full_disk_fails_cleanly_and_the_next_run_recovers() {
     assert_eq!(rows_and_duplicates(&data), (lines_in(&week.logs), 0));
     assert!(std::fs::read_dir(data.join(".staging")).unwrap().next().is_none(), "the failed run's staging is gone");
 }
+
+#[test]
+fn a_failing_weekly_report_stops_nothing_else_and_is_retried_the_next_night() {
+    let dir = tempfile::tempdir().unwrap();
+    let week = small_week(dir.path());
+    let data = dir.path().join("data");
+    // Something in the way of the report's folder: the Monday report cannot be written.
+    let blocked = data.join("reports/riverside-2026-W43");
+    std::fs::create_dir_all(blocked.parent().unwrap()).unwrap();
+    std::fs::write(&blocked, "not a folder").unwrap();
+    let out = nightly(&week, &data, "2026-10-26");
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("weekly report failed"), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("need action"), "the alerts still go out: {}", text(&out.stdout));
+    assert!(data.join("alerts/2026-10-26.json").exists());
+    let state = std::fs::read_to_string(data.join("state/riverside.json")).unwrap();
+    assert!(state.contains("weekly_retry"), "{state}");
+
+    // Tuesday, the way cleared: the same week's report is written, and nothing is retried after.
+    std::fs::remove_file(&blocked).unwrap();
+    let out = nightly(&week, &data, "2026-10-27");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(data.join("reports/riverside-2026-W43/riverside-2026-W43.pdf").exists());
+    let state = std::fs::read_to_string(data.join("state/riverside.json")).unwrap();
+    assert!(!state.contains("weekly_retry"), "{state}");
+}
