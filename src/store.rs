@@ -109,13 +109,16 @@ impl Manifest {
 }
 
 impl ManifestEntry {
-    /// Records that the content was read from `path` (stored form) now, keeping the old name.
-    pub fn seen_at(&mut self, path: String) {
-        if self.path != path {
-            let old = std::mem::replace(&mut self.path, path);
-            self.seen.retain(|p| *p != self.path && *p != old);
-            self.seen.push(old);
+    /// Records that the content was read from `path` (stored form) now, keeping the old name;
+    /// true when that is a new name.
+    pub fn seen_at(&mut self, path: String) -> bool {
+        if self.path == path {
+            return false;
         }
+        let old = std::mem::replace(&mut self.path, path);
+        self.seen.retain(|p| *p != self.path && *p != old);
+        self.seen.push(old);
+        true
     }
 }
 

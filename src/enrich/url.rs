@@ -56,9 +56,10 @@ pub fn split_url<'a>(url: &'a str, method: &str) -> Option<UrlParts<'a>> {
 /// or an IP address. `error:transaction-end-before-headers` (what Squid writes in the URL
 /// field when no request arrived), PAN-OS's `-` placeholder and a name with a space are not.
 pub fn is_host_name(host: &str) -> bool {
-    host.parse::<std::net::IpAddr>().is_ok()
-        || (host.bytes().any(|b| b.is_ascii_alphanumeric())
-            && host.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.')))
+    // The name test first: it is the common case, and the address parse is only needed for IPv6.
+    (host.bytes().any(|b| b.is_ascii_alphanumeric())
+        && host.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.')))
+        || (host.contains(':') && host.parse::<std::net::IpAddr>().is_ok())
 }
 
 /// The registrable domain (public-suffix aware): `www.bbc.co.uk` → `bbc.co.uk`. Addresses and

@@ -100,8 +100,8 @@ pub fn ingest(
     progress: &ProgressBar,
 ) -> Result<Vec<FileReport>> {
     let mut manifest = data.manifest()?;
-    let manifest_before = manifest.clone();
     let mut known = KnownContents::new(&manifest);
+    let mut renamed = false;
     let staging = data.stage()?;
     let school_id = school.profile.id.clone();
     let mut partitions = PartitionSink::new(&staging, &school_id);
@@ -110,7 +110,7 @@ pub fn ingest(
     for path in paths {
         progress.set_message(path.display().to_string());
         let mut rejects = RejectsSink::new(data, &staging, &school_id, path)?;
-        let mut state = ManifestState { manifest: &mut manifest, known: &mut known };
+        let mut state = ManifestState { manifest: &mut manifest, known: &mut known, renamed: &mut renamed };
         let report =
             ingest_file(path, &school_id, &mut state, options, &pool, &mut partitions, &mut rejects, progress)?;
         rejects.finish()?;
@@ -122,7 +122,7 @@ pub fn ingest(
         std::fs::write(&settings, &pool.school.profile.source_text)
             .with_context(|| format!("cannot write {}", settings.display()))?;
         staging.commit(&manifest, data.root())?;
-    } else if manifest != manifest_before {
+    } else if renamed {
         // Nothing new, but known content was seen under a new name (a rotation): remember it,
         // so `evidence` finds the lines there.
         staging.commit(&manifest, data.root())?;
@@ -158,10 +158,12 @@ enum Start {
     Resume(usize),
 }
 
-/// The run's manifest and its index, kept in step.
+/// The run's manifest and its index, kept in step, and whether known content was seen under a
+/// new name.
 struct ManifestState<'a> {
     manifest: &'a mut Manifest,
     known: &'a mut KnownContents,
+    renamed: &'a mut bool,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -188,7 +190,8 @@ fn ingest_file(
             None => Ok(FileReport::new(path, Outcome::Empty)),
         };
     }
-    let stored = stored_path::encode(&stored_path::canonical(path));
+    let canonical = stored_path::canonical(path);
+    let stored = stored_path::encode(&canonical);
     let (start, resumed_reader) = match find_start(path, school, &stored, state, &head, reader)? {
         Some(found) => found,
         None => return Ok(FileReport::new(path, Outcome::AlreadyIngested)),
@@ -215,9 +218,8 @@ fn ingest_file(
         Start::Resume(i) => manifest.files[i].id.clone(),
         Start::Fresh => state.known.new_content_id(school, &sha256_hex(&head[..head.len().min(HEAD_BYTES)])),
     };
-    let display_path = stored_path::decode(&stored).unwrap_or_else(|| path.to_path_buf()).display().to_string();
-    let source =
-        EventSource { format: parser.name().as_str().into(), file: display_path.into(), content: content_id.into() };
+    let file = canonical.display().to_string().into();
+    let source = EventSource { format: parser.name().as_str().into(), file, content: content_id.into() };
     let mut report = FileReport::new(path, Outcome::Ingested);
     report.format = Some(parser.name());
 
@@ -259,8 +261,10 @@ fn ingest_file(
     if report.bytes == 0 {
         // Resumed at the very end: the same content as last time, maybe under a new name.
         if let Start::Resume(i) = start {
-            manifest.files[i].seen_at(stored);
-            state.known.add(i, &manifest.files[i]);
+            if manifest.files[i].seen_at(stored) {
+                *state.renamed = true;
+                state.known.add(i, &manifest.files[i]);
+            }
         }
         report.outcome = Outcome::AlreadyIngested;
         return Ok(report);
