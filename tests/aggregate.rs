@@ -70,9 +70,19 @@ fn school_weeks_match_each_schools_detections_and_outliers_stand_out() {
 
     let out = dir.path().join("la");
     let files = write_la_report(&rows, &out).unwrap();
-    let pdf = Command::new("pdftotext").args([files.pdf.to_str().unwrap(), "-"]).output().unwrap();
-    let mut outputs = String::from_utf8_lossy(&pdf.stdout).to_string();
-    assert!(outputs.contains("Schools that stand out") && outputs.contains("willow"));
+    let mut outputs = match Command::new("pdftotext").args([files.pdf.to_str().unwrap(), "-"]).output() {
+        Ok(pdf) => {
+            let text = String::from_utf8_lossy(&pdf.stdout).to_string();
+            assert!(text.contains("Schools that stand out") && text.contains("willow"));
+            text
+        }
+        Err(e) => {
+            // A newcomer's machine without poppler-utils: the CSVs and charts are still checked.
+            assert!(std::env::var_os("CI").is_none(), "CI must have pdftotext (.ci/run installs poppler-utils): {e}");
+            eprintln!("skipped the PDF text: pdftotext is not installed (apt-get install poppler-utils)");
+            String::new()
+        }
+    };
     outputs.push_str(&std::fs::read_to_string(&files.school_weeks_csv).unwrap());
     outputs.push_str(&std::fs::read_to_string(&files.outliers_csv).unwrap());
     for chart in &files.charts {

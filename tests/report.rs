@@ -33,14 +33,22 @@ fn fixture() -> &'static Fixture {
     })
 }
 
-fn poppler(tool: &str, args: &[&str]) -> String {
-    let out =
-        Command::new(tool).args(args).output().unwrap_or_else(|e| panic!("{tool} (poppler-utils) is needed: {e}"));
+/// A poppler tool's output; `None`, with a message, where poppler-utils is not installed (a
+/// newcomer's machine). `.ci/run` installs it and sets `CI`, so there a missing tool fails.
+fn poppler(tool: &str, args: &[&str]) -> Option<String> {
+    let out = match Command::new(tool).args(args).output() {
+        Ok(out) => out,
+        Err(e) => {
+            assert!(std::env::var_os("CI").is_none(), "CI must have {tool} (.ci/run installs poppler-utils): {e}");
+            eprintln!("skipped: {tool} is not installed (apt-get install poppler-utils)");
+            return None;
+        }
+    };
     assert!(out.status.success(), "{tool}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).to_string()
+    Some(String::from_utf8_lossy(&out.stdout).to_string())
 }
 
-fn pdf_text(pdf: &Path) -> String {
+fn pdf_text(pdf: &Path) -> Option<String> {
     poppler("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"])
 }
 
@@ -48,7 +56,7 @@ fn pdf_text(pdf: &Path) -> String {
 fn the_pdf_names_the_planted_findings_in_plain_words() {
     let f = fixture();
     assert_eq!(f.files.pdf.file_name().unwrap(), "riverside-2026-W43.pdf");
-    let text = pdf_text(&f.files.pdf);
+    let Some(text) = pdf_text(&f.files.pdf) else { return };
     let page_one = text.split('\x0c').next().unwrap();
     assert!(page_one.contains("What needs action first"));
     for kind in ["proxy_hunter", "selfharm_search", "out_of_hours_staff"] {
@@ -79,17 +87,17 @@ fn the_pdf_names_the_planted_findings_in_plain_words() {
 #[test]
 fn pages_are_a4_with_embedded_fonts_and_a_footer_on_each() {
     let f = fixture();
-    let info = poppler("pdfinfo", &[f.files.pdf.to_str().unwrap()]);
+    let Some(info) = poppler("pdfinfo", &[f.files.pdf.to_str().unwrap()]) else { return };
     let pages: usize = info.lines().find_map(|l| l.strip_prefix("Pages:")).unwrap().trim().parse().unwrap();
     assert!((3..=8).contains(&pages), "{pages} pages");
     assert!(info.contains("595.") && info.contains("841."), "A4: {info}");
-    let fonts = poppler("pdffonts", &[f.files.pdf.to_str().unwrap()]);
+    let Some(fonts) = poppler("pdffonts", &[f.files.pdf.to_str().unwrap()]) else { return };
     let rows: Vec<&str> = fonts.lines().skip(2).collect();
     assert!(
         !rows.is_empty() && rows.iter().all(|r| r.contains("DejaVu") && r.split_whitespace().any(|w| w == "yes")),
         "{fonts}"
     );
-    let text = pdf_text(&f.files.pdf);
+    let Some(text) = pdf_text(&f.files.pdf) else { return };
     for (n, page) in text.split('\x0c').filter(|p| !p.trim().is_empty()).enumerate() {
         assert!(page.contains(&format!("page {} of {pages}", n + 1)), "footer on page {}", n + 1);
         assert!(page.contains("Riverside Academy") && page.contains("2026-W43"));
@@ -140,11 +148,11 @@ fn incident_log_and_findings_csv_have_the_school_columns() {
 fn an_empty_week_is_a_short_valid_report_not_an_error() {
     let f = fixture();
     let files = write_weekly(&f.data, &f.profile, Week::parse("2026-W40").unwrap(), &f.out.join("empty")).unwrap();
-    let text = pdf_text(&files.pdf);
-    assert!(text.contains("No log data this week"), "{text}");
-    let info = poppler("pdfinfo", &[files.pdf.to_str().unwrap()]);
-    assert!(info.contains("Pages:           1"), "{info}");
     assert_eq!(std::fs::read_to_string(&files.incident_log_csv).unwrap().lines().count(), 1, "header only");
+    let Some(text) = pdf_text(&files.pdf) else { return };
+    assert!(text.contains("No log data this week"), "{text}");
+    let Some(info) = poppler("pdfinfo", &[files.pdf.to_str().unwrap()]) else { return };
+    assert!(info.contains("Pages:           1"), "{info}");
 }
 
 #[test]
