@@ -57,6 +57,8 @@ pub struct Profile {
     pub detect: DetectSettings,
     /// Category severity tiers.
     pub severity: Severities,
+    /// The immediate rules and where alerts go (`[alerts]`).
+    pub alerts: crate::alerts::settings::AlertSettings,
     /// The folder the profile was read from.
     pub base_dir: PathBuf,
     /// The profile's TOML text, kept with the dataset so detections know the school's settings.
@@ -308,6 +310,8 @@ struct RawProfile {
     detect: DetectSettings,
     #[serde(default)]
     severity: Severities,
+    #[serde(default)]
+    alerts: crate::alerts::settings::AlertSettings,
 }
 
 #[derive(Deserialize)]
@@ -390,6 +394,7 @@ impl Profile {
             })
             .collect::<Result<Vec<_>>>()?;
         let hours = parse_hours(&raw.hours)?;
+        let alerts = raw.alerts.validate(base_dir)?;
         Ok(Profile {
             name: raw.name.clone().unwrap_or_else(|| raw.id.clone()),
             id: raw.id,
@@ -408,6 +413,7 @@ impl Profile {
             reject_future_hours: raw.reject_future_hours,
             detect: raw.detect,
             severity: raw.severity,
+            alerts,
             base_dir: base_dir.to_path_buf(),
             source_text: text.to_string(),
         })

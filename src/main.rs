@@ -18,6 +18,8 @@ struct Cli {
 enum Command {
     /// Read raw filter/proxy logs into the school's Parquet dataset.
     Ingest(cmd::ingest::Args),
+    /// High-risk incidents: what `watch` alerts on at once (self-harm, extremism, bypass…).
+    HighRisk(cmd::findings::Args),
     /// Blocked-site spikes: hours far above comparable hours.
     Spikes(cmd::findings::Args),
     /// Staff browsing outside staff hours, at weekends and in holidays.
@@ -28,6 +30,8 @@ enum Command {
     Report(cmd::report::Args),
     /// The cron job: ingest what is new, detect, alert, weekly report on Mondays, retention.
     Nightly(cmd::nightly::Args),
+    /// Follow the logs as they are written and alert the DSL to high-risk incidents at once.
+    Watch(cmd::watch::Args),
     /// Cross-school views for local-authority advisers: CSV, charts and a PDF.
     Aggregate(cmd::aggregate::Args),
     /// The events for the local authority: identifiers replaced by keyed pseudonyms or dropped.
@@ -51,12 +55,14 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Ingest(args) => cmd::ingest::run(args),
+        Command::HighRisk(args) => cmd::findings::run(Kind::HighRisk, args),
         Command::Spikes(args) => cmd::findings::run(Kind::Spike, args),
         Command::OutOfHours(args) => cmd::findings::run(Kind::OutOfHours, args),
         Command::Repeats(args) => cmd::findings::run(Kind::Repeat, args),
         Command::Evidence(args) => cmd::evidence::run(args),
         Command::Report(args) => cmd::report::run(args),
         Command::Nightly(args) => cmd::nightly::run(args),
+        Command::Watch(args) => cmd::watch::run(args),
         Command::Prune(args) => cmd::prune::run(args),
         Command::Export(args) => cmd::export::run(args),
         Command::Aggregate(args) => cmd::aggregate::run(args),

@@ -35,6 +35,8 @@ pub const SPIKE_ROWS: Query = query!("spike_rows");
 pub const STAFF_OUT_OF_HOURS: Query = query!("staff_out_of_hours");
 /// Every blocked request by a pupil.
 pub const PUPIL_BLOCKED: Query = query!("pupil_blocked");
+/// Every blocked request, whoever made it.
+pub const BLOCKED_REQUESTS: Query = query!("blocked_requests");
 
 /// The week in numbers.
 pub const WEEK_TOTALS: Query = query!("week_totals");
@@ -50,7 +52,8 @@ pub const BLOCKED_SEARCHES: Query = query!("blocked_searches");
 pub const BY_ROLE: Query = query!("by_role");
 
 /// Every query, for tools that run them all (the Spark comparison).
-pub const ALL: [Query; 11] = [
+pub const ALL: [Query; 12] = [
+    BLOCKED_REQUESTS,
     BLOCKED_HOURLY,
     OBSERVED_DAYS,
     SPIKE_ROWS,

@@ -12,7 +12,7 @@ use anyhow::{Context, Result};
 use chrono::{Days, NaiveDate};
 
 use super::{ConfigError, DataDir};
-use crate::detect::{out_of_hours, repeats, spikes, Evidence, Kind, Scope};
+use crate::detect::{high_risk, out_of_hours, repeats, spikes, Evidence, Kind, Scope};
 use crate::escape;
 use crate::locate::read_verified;
 use crate::store::{read_manifest, Manifest, ManifestEntry};
@@ -24,7 +24,7 @@ pub struct Args {
     /// The dataset folder (`--data`).
     #[command(flatten)]
     pub data: DataDir,
-    /// The finding's id, as `spikes`, `out-of-hours` or `repeats` print it.
+    /// The finding's id, as `high-risk`, `spikes`, `out-of-hours` or `repeats` print it.
     #[arg(value_name = "ID")]
     pub id: String,
 }
@@ -36,6 +36,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let kind = Kind::from_id_prefix(kind)
         .ok_or_else(|| ConfigError(format!("{:?} is not a finding id (unknown kind {kind:?})", args.id)))?;
     let evidence: Option<Vec<Evidence>> = match kind {
+        Kind::HighRisk => high_risk::detect(&scope)?.into_iter().find(|f| f.id == args.id).map(|f| f.evidence),
         Kind::Spike => spikes::detect(&scope)?.into_iter().find(|f| f.id == args.id).map(|f| f.evidence),
         Kind::OutOfHours => out_of_hours::detect(&scope)?.into_iter().find(|f| f.id == args.id).map(|f| f.evidence),
         Kind::Repeat => repeats::detect(&scope)?.into_iter().find(|f| f.id == args.id).map(|f| f.evidence),

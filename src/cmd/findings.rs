@@ -1,4 +1,4 @@
-//! `filterwatch spikes | out-of-hours | repeats`: one detection over the dataset, printed as a
+//! `filterwatch high-risk | spikes | out-of-hours | repeats`: one detection over the dataset, printed as a
 //! table (on a terminal), CSV or JSON.
 
 use std::io::IsTerminal;
@@ -10,10 +10,10 @@ use chrono::NaiveDate;
 
 use super::{one_line, ConfigError, DataDir};
 use crate::config::Profile;
-use crate::detect::{out_of_hours, repeats, spikes, Kind, Scope};
+use crate::detect::{high_risk, out_of_hours, repeats, spikes, Kind, Scope};
 use crate::report::findings::{write, OutputFormat};
 
-/// Arguments shared by the three detection commands.
+/// Arguments shared by the detection commands.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The dataset folder (`--data`).
@@ -54,6 +54,7 @@ pub fn run(kind: Kind, args: Args) -> Result<ExitCode> {
         args.format.unwrap_or(if std::io::stdout().is_terminal() { OutputFormat::Table } else { OutputFormat::Json });
     let mut out = std::io::stdout().lock();
     match kind {
+        Kind::HighRisk => write(&high_risk::detect(&scope)?, format, &mut out)?,
         Kind::Spike => write(&spikes::detect(&scope)?, format, &mut out)?,
         Kind::OutOfHours => write(&out_of_hours::detect(&scope)?, format, &mut out)?,
         Kind::Repeat => write(&repeats::detect(&scope)?, format, &mut out)?,

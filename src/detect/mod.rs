@@ -1,8 +1,9 @@
-//! The three questions a coordinator and DSL ask of the logs every week, answered from the
-//! dataset: blocked-site spikes, out-of-hours staff use and repeated pupil attempts. Each runs
-//! the portable SQL in `queries/` and does in Rust only what SQL cannot say portably (noted in
-//! each module). Every finding carries the source file and line of its rows.
+//! The questions a coordinator and DSL ask of the logs, answered from the dataset: high-risk
+//! incidents (told at once by `watch`), blocked-site spikes, out-of-hours staff use and repeated
+//! pupil attempts. Each runs the portable SQL in `queries/` and does in Rust only what SQL cannot
+//! say portably (noted in each module). Every finding carries the source file and line of its rows.
 
+pub mod high_risk;
 pub mod out_of_hours;
 pub mod repeats;
 pub mod severity;
@@ -115,7 +116,7 @@ pub fn week_by_week<T>(
 }
 
 /// Where a finding's row came from: the raw log line a DSL can be shown.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize)]
 pub struct Evidence {
     /// The raw file's canonical path when it was ingested.
     pub file: String,
@@ -126,7 +127,7 @@ pub struct Evidence {
 }
 
 /// A count of something (a domain, a category) within a finding.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Tally {
     /// What was counted.
     pub name: String,
@@ -147,9 +148,11 @@ pub fn top<'a>(values: impl IntoIterator<Item = &'a str>, limit: usize) -> Vec<T
     tallies
 }
 
-/// The three kinds of finding, with every name each goes by.
+/// The kinds of finding, with every name each goes by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub enum Kind {
+    /// A high-risk incident (an immediate rule).
+    HighRisk,
     /// A blocked-site spike.
     Spike,
     /// A staff session out of hours.
@@ -160,11 +163,12 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind, in the order reports list them.
-    pub const ALL: [Kind; 3] = [Kind::Spike, Kind::OutOfHours, Kind::Repeat];
+    pub const ALL: [Kind; 4] = [Kind::HighRisk, Kind::Spike, Kind::OutOfHours, Kind::Repeat];
 
-    /// The first part of a finding id (`spike-…`, `ooh-…`, `repeat-…`).
+    /// The first part of a finding id (`risk-…`, `spike-…`, `ooh-…`, `repeat-…`).
     pub fn id_prefix(self) -> &'static str {
         match self {
+            Kind::HighRisk => "risk",
             Kind::Spike => "spike",
             Kind::OutOfHours => "ooh",
             Kind::Repeat => "repeat",
@@ -174,6 +178,7 @@ impl Kind {
     /// The subcommand that lists them.
     pub fn command(self) -> &'static str {
         match self {
+            Kind::HighRisk => "high-risk",
             Kind::Spike => "spikes",
             Kind::OutOfHours => "out-of-hours",
             Kind::Repeat => "repeats",
@@ -183,6 +188,7 @@ impl Kind {
     /// The name in CSV files (`findings.csv`, `incident-log.csv`).
     pub fn csv_name(self) -> &'static str {
         match self {
+            Kind::HighRisk => "high-risk",
             Kind::Spike => "spike",
             Kind::OutOfHours => "out-of-hours",
             Kind::Repeat => "repeat",
@@ -195,9 +201,11 @@ impl Kind {
     }
 }
 
-/// Everything the three detections found in one scope.
+/// Everything the detections found in one scope.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Findings {
+    /// High-risk incidents (the immediate rules).
+    pub high_risk: Vec<high_risk::HighRisk>,
     /// Blocked-site spikes.
     pub spikes: Vec<spikes::Spike>,
     /// Staff sessions out of hours.
@@ -210,6 +218,7 @@ impl Findings {
     /// Runs every detection over the scope.
     pub fn detect_all(scope: &Scope) -> Result<Findings> {
         Ok(Findings {
+            high_risk: high_risk::detect(scope)?,
             spikes: spikes::detect(scope)?,
             out_of_hours: out_of_hours::detect(scope)?,
             repeats: repeats::detect(scope)?,
@@ -218,17 +227,25 @@ impl Findings {
 
     /// How many of them need action ([`NeedsAction`]).
     pub fn needing_action(&self) -> usize {
-        self.spikes.iter().filter(|f| f.needs_action()).count()
+        self.high_risk.len()
+            + self.spikes.iter().filter(|f| f.needs_action()).count()
             + self.out_of_hours.iter().filter(|f| f.needs_action()).count()
             + self.repeats.iter().filter(|f| f.needs_action()).count()
     }
 }
 
 /// The one rule for what a DSL must act on, used by the nightly alerts and the weekly report's
-/// first list alike: a high-severity repeat or spike, and every staff session out of hours.
+/// first list alike: every high-risk incident, a high-severity repeat or spike, and every staff
+/// session out of hours.
 pub trait NeedsAction {
     /// Whether the finding needs action (the rest are worth a look).
     fn needs_action(&self) -> bool;
+}
+
+impl NeedsAction for high_risk::HighRisk {
+    fn needs_action(&self) -> bool {
+        true
+    }
 }
 
 impl NeedsAction for spikes::Spike {
@@ -270,6 +287,27 @@ pub fn evidence_of(df: &polars::prelude::DataFrame) -> Result<Vec<Evidence>> {
         .collect())
 }
 
+/// Maximal runs of `times` (sorted) in which some window of `window` µs holds at least `needed`
+/// of them; overlapping windows merge into one run, and so do touching ones when `needed` is more
+/// than one. With `needed` 1 the runs are the episodes separated by gaps longer than `window`.
+pub fn bursts(times: &[i64], window: i64, needed: usize) -> Vec<std::ops::Range<usize>> {
+    let needed = needed.max(1);
+    let mut runs: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut left = 0;
+    for right in 0..times.len() {
+        while times[right] - times[left] > window {
+            left += 1;
+        }
+        if right + 1 - left >= needed {
+            match runs.last_mut() {
+                Some(run) if left < run.end || (needed > 1 && left == run.end) => run.end = right + 1,
+                _ => runs.push(left..right + 1),
+            }
+        }
+    }
+    runs
+}
+
 /// A UTC instant from microseconds.
 pub fn utc(micros: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_micros(micros).unwrap_or_default()
@@ -283,4 +321,31 @@ pub fn local_text(time: DateTime<Utc>, tz: Tz) -> String {
 /// The school-local date of an instant.
 pub fn local_date(time: DateTime<Utc>, tz: Tz) -> NaiveDate {
     tz.from_utc_datetime(&time.naive_utc()).date_naive()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn minutes(list: &[i64]) -> Vec<i64> {
+        list.iter().map(|m| m * 60_000_000).collect()
+    }
+
+    #[test]
+    fn ten_in_fifteen_minutes_is_a_burst_and_spread_ones_are_not() {
+        let window = 15 * 60_000_000;
+        let quick = minutes(&[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 40, 41]);
+        assert_eq!(bursts(&quick, window, 10), vec![0..11], "the two at minutes 40-41 are outside the burst");
+        assert!(bursts(&minutes(&[0, 200, 400]), window, 10).is_empty());
+        let steady = minutes(&(0..20).collect::<Vec<_>>());
+        assert_eq!(bursts(&steady, window, 10), vec![0..20], "overlapping windows merge into one finding");
+        let slow = minutes(&(0..20).map(|i| i * 2).collect::<Vec<_>>());
+        assert!(bursts(&slow, window, 10).is_empty(), "one every two minutes never fills a window");
+    }
+
+    #[test]
+    fn with_one_needed_runs_are_episodes_split_by_long_gaps() {
+        let gap = 30 * 60_000_000;
+        assert_eq!(bursts(&minutes(&[0, 10, 35, 100, 129, 200]), gap, 1), vec![0..3, 3..5, 5..6]);
+    }
 }

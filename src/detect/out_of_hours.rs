@@ -53,15 +53,15 @@ pub struct OutOfHours {
     pub evidence: Vec<Evidence>,
 }
 
-/// One out-of-hours request.
-struct Request {
-    user: String,
-    ts: i64,
-    category: String,
-    domain: String,
-    device: String,
-    blocked: bool,
-    evidence: Evidence,
+/// One out-of-hours request (also read by the high-risk rules).
+pub(super) struct Request {
+    pub(super) user: String,
+    pub(super) ts: i64,
+    pub(super) category: String,
+    pub(super) domain: String,
+    pub(super) device: String,
+    pub(super) blocked: bool,
+    pub(super) evidence: Evidence,
 }
 
 /// Finds out-of-hours sessions in scope, longest first.
@@ -95,7 +95,13 @@ fn sessions_in(requests: &[Request], profile: &Profile) -> Vec<OutOfHours> {
     sessions
 }
 
-fn out_of_hours_requests(scope: &Scope, profile: &Profile, from: NaiveDate, to: NaiveDate) -> Result<Vec<Request>> {
+/// The school's staff requests out of hours in [from, to), by user and time.
+pub(super) fn out_of_hours_requests(
+    scope: &Scope,
+    profile: &Profile,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<Request>> {
     let hours = &profile.hours;
     let minute = |t: chrono::NaiveTime| i64::from(t.hour() * 60 + t.minute());
     let mut params = scope.params(from, to);

@@ -15,7 +15,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use super::severity::{search_topic, severity_of, Severity};
-use super::{finding_id, local_date, local_text, top, utc, week_by_week, Evidence, Kind, Scope, Tally};
+use super::{bursts, finding_id, local_date, local_text, top, utc, week_by_week, Evidence, Kind, Scope, Tally};
 use crate::config::{Profile, YearGroup};
 use crate::queries::{columns, Param, PUPIL_BLOCKED};
 use crate::store;
@@ -77,8 +77,10 @@ pub fn detect(scope: &Scope) -> Result<Vec<Repeat>> {
                 if severity == Severity::Ignored {
                     continue;
                 }
-                for burst in bursts(&attempts, profile) {
-                    repeats.push(build(profile, &user, &category, severity, burst));
+                let times: Vec<i64> = attempts.iter().map(|a| a.ts).collect();
+                let window = i64::from(profile.detect.repeat_window_minutes) * 60_000_000;
+                for run in bursts(&times, window, profile.detect.repeat_min_attempts as usize) {
+                    repeats.push(build(profile, &user, &category, severity, &attempts[run]));
                 }
             }
             Ok(repeats)
@@ -129,27 +131,6 @@ fn attempts_by_pupil_and_category(
     Ok(groups)
 }
 
-/// Maximal runs of attempts in which some window of the configured length holds at least the
-/// configured number; overlapping or touching windows merge.
-fn bursts<'a>(attempts: &'a [Attempt], profile: &Profile) -> Vec<&'a [Attempt]> {
-    let window = i64::from(profile.detect.repeat_window_minutes) * 60_000_000;
-    let needed = profile.detect.repeat_min_attempts.max(1) as usize;
-    let mut runs: Vec<(usize, usize)> = Vec::new();
-    let mut left = 0;
-    for right in 0..attempts.len() {
-        while attempts[right].ts - attempts[left].ts > window {
-            left += 1;
-        }
-        if right + 1 - left >= needed {
-            match runs.last_mut() {
-                Some((_, end)) if left <= *end + 1 => *end = right,
-                _ => runs.push((left, right)),
-            }
-        }
-    }
-    runs.into_iter().map(|(a, b)| &attempts[a..=b]).collect()
-}
-
 fn build(profile: &Profile, user: &str, category: &str, severity: Severity, burst: &[Attempt]) -> Repeat {
     let start = utc(burst[0].ts);
     let mut search_terms: Vec<String> = Vec::new();
@@ -181,39 +162,5 @@ fn build(profile: &Profile, user: &str, category: &str, severity: Severity, burs
         search_terms,
         devices,
         evidence: burst.iter().map(|a| a.evidence.clone()).collect(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn at(minutes: &[i64]) -> Vec<Attempt> {
-        minutes
-            .iter()
-            .map(|m| Attempt {
-                ts: m * 60_000_000,
-                year_group: None,
-                domain: "proxysite.com".into(),
-                search_terms: None,
-                device: "10.0.0.1".into(),
-                evidence: Evidence { file: "f".into(), line: 1, content: None },
-            })
-            .collect()
-    }
-
-    #[test]
-    fn ten_in_fifteen_minutes_is_a_burst_and_spread_ones_are_not() {
-        let profile = Profile::with_defaults("r").unwrap();
-        let quick = at(&[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 40, 41]);
-        let found = bursts(&quick, &profile);
-        assert_eq!(found.len(), 1);
-        assert_eq!(found[0].len(), 11, "the two at minutes 40-41 are outside the burst");
-        let spread = at(&[0, 200, 400]);
-        assert!(bursts(&spread, &profile).is_empty());
-        let steady = at(&(0..20).collect::<Vec<_>>());
-        assert_eq!(bursts(&steady, &profile)[0].len(), 20, "overlapping windows merge into one finding");
-        let slow = at(&(0..20).map(|i| i * 2).collect::<Vec<_>>());
-        assert!(bursts(&slow, &profile).is_empty(), "one every two minutes never fills a window");
     }
 }

@@ -6,6 +6,7 @@ use std::io::Write;
 use anyhow::Result;
 use serde::Serialize;
 
+use crate::detect::high_risk::HighRisk;
 use crate::detect::out_of_hours::OutOfHours;
 use crate::detect::repeats::Repeat;
 use crate::detect::spikes::Spike;
@@ -35,6 +36,44 @@ pub trait Tabular: Serialize {
 
 fn tallies(items: &[Tally]) -> String {
     items.iter().map(|t| format!("{} ({})", t.name, t.count)).collect::<Vec<_>>().join("; ")
+}
+
+impl Tabular for HighRisk {
+    fn headers() -> &'static [&'static str] {
+        &[
+            "id",
+            "school",
+            "rule",
+            "user",
+            "role",
+            "year",
+            "category",
+            "local start",
+            "requests",
+            "domains",
+            "search terms",
+            "devices",
+        ]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.id.clone(),
+            self.school.clone(),
+            self.rule.as_str().to_string(),
+            self.user.clone().unwrap_or_default(),
+            self.role.clone(),
+            self.year_group.map(|y| y.to_string()).unwrap_or_default(),
+            self.category.clone(),
+            self.local_start.clone(),
+            self.requests.to_string(),
+            tallies(&self.domains),
+            self.search_terms.join("; "),
+            self.devices.join("; "),
+        ]
+    }
+    fn evidence(&self) -> &[Evidence] {
+        &self.evidence
+    }
 }
 
 impl Tabular for Spike {

@@ -5,10 +5,7 @@
 use anyhow::Result;
 
 use crate::config::Profile;
-use crate::detect::out_of_hours::OutOfHours;
-use crate::detect::repeats::Repeat;
-use crate::detect::spikes::Spike;
-use crate::detect::{Kind, Tally};
+use crate::detect::{Findings, Kind, Tally};
 use crate::safe_csv::SafeCsv;
 
 fn names(tallies: &[Tally]) -> String {
@@ -16,7 +13,7 @@ fn names(tallies: &[Tally]) -> String {
 }
 
 /// Every finding as one CSV row.
-pub fn findings_csv(spikes: &[Spike], sessions: &[OutOfHours], repeats: &[Repeat]) -> Result<Vec<u8>> {
+pub fn findings_csv(findings: &Findings) -> Result<Vec<u8>> {
     let mut w = SafeCsv::new(Vec::new());
     w.write_record([
         "kind",
@@ -37,7 +34,27 @@ pub fn findings_csv(spikes: &[Spike], sessions: &[OutOfHours], repeats: &[Repeat
         "evidence_lines",
     ])?;
     let rfc = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    for r in repeats {
+    for h in &findings.high_risk {
+        w.write_record([
+            Kind::HighRisk.csv_name(),
+            &h.id,
+            &h.school,
+            h.user.as_deref().unwrap_or(""),
+            &h.category,
+            "high",
+            &rfc(h.start),
+            &rfc(h.end),
+            &h.local_start,
+            &h.requests.to_string(),
+            "",
+            "",
+            &names(&h.domains),
+            &h.search_terms.join("; "),
+            &h.devices.join("; "),
+            &h.evidence.len().to_string(),
+        ])?;
+    }
+    for r in &findings.repeats {
         w.write_record([
             Kind::Repeat.csv_name(),
             &r.id,
@@ -57,7 +74,7 @@ pub fn findings_csv(spikes: &[Spike], sessions: &[OutOfHours], repeats: &[Repeat
             &r.evidence.len().to_string(),
         ])?;
     }
-    for s in sessions {
+    for s in &findings.out_of_hours {
         w.write_record([
             Kind::OutOfHours.csv_name(),
             &s.id,
@@ -77,7 +94,7 @@ pub fn findings_csv(spikes: &[Spike], sessions: &[OutOfHours], repeats: &[Repeat
             &s.evidence.len().to_string(),
         ])?;
     }
-    for s in spikes {
+    for s in &findings.spikes {
         let subject = s.category.clone().or_else(|| s.domain.clone()).unwrap_or_default();
         w.write_record([
             Kind::Spike.csv_name(),
@@ -102,12 +119,7 @@ pub fn findings_csv(spikes: &[Spike], sessions: &[OutOfHours], repeats: &[Repeat
 }
 
 /// The findings about people, in incident-log columns (school-local date and time).
-pub fn incident_log_csv(
-    profile: &Profile,
-    spikes: &[Spike],
-    sessions: &[OutOfHours],
-    repeats: &[Repeat],
-) -> Result<Vec<u8>> {
+pub fn incident_log_csv(profile: &Profile, findings: &Findings) -> Result<Vec<u8>> {
     let mut w = SafeCsv::new(Vec::new());
     w.write_record([
         "date",
@@ -126,7 +138,23 @@ pub fn incident_log_csv(
     let date = |t: chrono::DateTime<chrono::Utc>| t.with_timezone(&profile.timezone).format("%Y-%m-%d").to_string();
     let time = |t: chrono::DateTime<chrono::Utc>| t.with_timezone(&profile.timezone).format("%H:%M").to_string();
     let evidence = |id: &str| format!("{id} (filterwatch evidence --data DATA {id})");
-    for r in repeats {
+    for h in &findings.high_risk {
+        w.write_record([
+            &date(h.start),
+            &time(h.start),
+            h.user.as_deref().unwrap_or(""),
+            &h.role,
+            &h.year_group.map(|y| y.to_string()).unwrap_or_default(),
+            &h.devices.join("; "),
+            &h.category,
+            "high",
+            &format!("high-risk ({}): {}", h.rule.describe(), h.what()),
+            &evidence(&h.id),
+            "",
+            "",
+        ])?;
+    }
+    for r in &findings.repeats {
         let what = format!(
             "{} blocked attempts in {} minutes to reach {} sites ({}){}",
             r.attempts,
@@ -154,7 +182,7 @@ pub fn incident_log_csv(
             "",
         ])?;
     }
-    for s in sessions {
+    for s in &findings.out_of_hours {
         let what = format!(
             "internet use out of hours ({}) for {} minutes: {} requests, {} blocked; mostly {}",
             s.when,
@@ -179,7 +207,7 @@ pub fn incident_log_csv(
             "",
         ])?;
     }
-    for s in spikes {
+    for s in &findings.spikes {
         let subject = s.category.clone().or_else(|| s.domain.clone()).unwrap_or_default();
         let what = format!(
             "spike: {} blocked {subject} requests against about {:.0} usually, {} people, mostly {}",

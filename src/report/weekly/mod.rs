@@ -13,6 +13,7 @@ use super::charts::{save, HeatMap, HorizontalBars, HourlyAgainstUsual, StackedBa
 use super::incident_log;
 use super::pdf::Document;
 use crate::config::Profile;
+use crate::detect::high_risk::HighRisk;
 use crate::detect::out_of_hours::OutOfHours;
 use crate::detect::repeats::Repeat;
 use crate::detect::severity::{severity_of, Severity};
@@ -56,6 +57,8 @@ pub struct WeeklyFiles {
     pub incident_log_csv: PathBuf,
     /// How many findings need action.
     pub actions: usize,
+    /// The report's first list, one plain line each (`label: sentence [id]`), for the mail.
+    pub action_lines: Vec<String>,
 }
 
 /// Everything the template reads, as strings ready to print.
@@ -279,15 +282,17 @@ pub fn write_weekly(data: &Path, profile: &Profile, week: Week, out: &Path) -> R
     write_atomically(&pdf, &document.to_pdf()?)?;
     let findings_csv = out.join("findings.csv");
     let incident_log_csv = out.join("incident-log.csv");
-    write_atomically(
-        &findings_csv,
-        &incident_log::findings_csv(&findings.spikes, &findings.out_of_hours, &findings.repeats)?,
-    )?;
-    write_atomically(
-        &incident_log_csv,
-        &incident_log::incident_log_csv(profile, &findings.spikes, &findings.out_of_hours, &findings.repeats)?,
-    )?;
-    Ok(WeeklyFiles { pdf, charts: chart_files, findings_csv, incident_log_csv, actions: findings.needing_action() })
+    write_atomically(&findings_csv, &incident_log::findings_csv(&findings)?)?;
+    write_atomically(&incident_log_csv, &incident_log::incident_log_csv(profile, &findings)?)?;
+    let action_lines = report.actions.iter().map(|a| format!("{}: {} [{}]", a.label, a.sentence, a.id)).collect();
+    Ok(WeeklyFiles {
+        pdf,
+        charts: chart_files,
+        findings_csv,
+        incident_log_csv,
+        actions: findings.needing_action(),
+        action_lines,
+    })
 }
 
 /// Parses `--week`, naming the flag in the error.

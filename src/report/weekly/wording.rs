@@ -113,7 +113,13 @@ pub(super) fn actions(profile: &Profile, f: &Findings) -> Vec<Action> {
     };
     let mut worth_a_look: Vec<&Spike> = f.spikes.iter().filter(|s| !s.needs_action()).collect();
     worth_a_look.sort_by_key(|s| s.severity);
-    let mut actions: Vec<Action> = f.repeats.iter().filter(|r| r.needs_action()).map(repeat).collect();
+    let high_risk = |h: &HighRisk| Action {
+        label: format!("High risk: {}", h.rule.describe()),
+        sentence: format!("{}: {}: {}.", when_text(profile, h.start, h.end, LONG_DAY), capitalise(&h.who()), h.what()),
+        id: h.id.clone(),
+    };
+    let mut actions: Vec<Action> = f.high_risk.iter().map(high_risk).collect();
+    actions.extend(f.repeats.iter().filter(|r| r.needs_action()).map(repeat));
     actions.extend(f.out_of_hours.iter().filter(|s| s.needs_action()).map(session));
     actions.extend(f.spikes.iter().filter(|s| s.needs_action()).map(spike));
     actions.extend(worth_a_look.into_iter().map(spike));
