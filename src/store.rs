@@ -14,6 +14,9 @@ use serde::{Deserialize, Serialize};
 const STAGING: &str = ".staging";
 const COMMIT_MARKER: &str = "COMMIT";
 const MANIFEST: &str = "manifest.json";
+/// In a staging folder: the dataset-relative files the change replaces, removed once it is
+/// published.
+const REMOVALS: &str = "REMOVE";
 /// Longest rejects file name kept from a source path (file systems allow 255 bytes).
 const MAX_REJECTS_NAME_BYTES: usize = 200;
 
@@ -431,6 +434,12 @@ impl Staging {
         Ok(path)
     }
 
+    /// Notes dataset-relative files that the change replaces: removed when it is published.
+    pub fn replace(&self, relative: &[PathBuf]) -> Result<()> {
+        let text: String = relative.iter().map(|p| format!("{}\n", p.display())).collect();
+        write_synced(&self.dir.join(REMOVALS), text.as_bytes())
+    }
+
     /// Writes the new manifest, marks the change committed and publishes it.
     pub fn commit(self, manifest: &Manifest, root: &Path) -> Result<()> {
         let manifest_path = self.dir.join(MANIFEST);
@@ -459,6 +468,19 @@ fn publish(staged: &Path, root: &Path) -> Result<()> {
     let manifest = staged.join(MANIFEST);
     if manifest.exists() {
         fs::rename(&manifest, root.join(MANIFEST)).context("cannot publish the manifest")?;
+    }
+    if let Ok(list) = fs::read_to_string(staged.join(REMOVALS)) {
+        for relative in list.lines().map(Path::new) {
+            // Only names this code wrote: inside the dataset, never `..`.
+            if relative.components().all(|c| matches!(c, std::path::Component::Normal(_))) {
+                match fs::remove_file(root.join(relative)) {
+                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                        return Err(e).with_context(|| format!("cannot remove replaced {}", relative.display()))
+                    }
+                    _ => {}
+                }
+            }
+        }
     }
     fs::remove_dir_all(staged).with_context(|| format!("cannot remove {}", staged.display()))
 }

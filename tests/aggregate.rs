@@ -49,7 +49,7 @@ fn school_weeks_match_each_schools_detections_and_outliers_stand_out() {
         }
         let profile = Profile::load(&week.profile).unwrap();
         let school = Arc::new(SchoolContext::new(profile).unwrap());
-        let options = IngestOptions { format: FormatChoice::Auto, hints: FormatHints::default() };
+        let options = IngestOptions { format: FormatChoice::Auto, hints: FormatHints::default(), follow: None };
         ingest(&Dataset::open(&data).unwrap(), school, &logs, &options, &indicatif::ProgressBar::hidden()).unwrap();
     }
     let share = dir.path().join("share");

@@ -33,7 +33,8 @@ fn run_with(data: &Path, files: &[PathBuf], profile: Profile, format: FormatChoi
     let hints = FormatHints { squid_logformat: profile.squid_logformat.clone(), csv: profile.csv.clone() };
     let school = Arc::new(SchoolContext::new(profile).unwrap());
     let dataset = Dataset::open(data).unwrap();
-    ingest(&dataset, school, files, &IngestOptions { format, hints }, &indicatif::ProgressBar::hidden()).unwrap()
+    ingest(&dataset, school, files, &IngestOptions { format, hints, follow: None }, &indicatif::ProgressBar::hidden())
+        .unwrap()
 }
 
 fn events(data: &Path) -> DataFrame {

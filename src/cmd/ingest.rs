@@ -62,7 +62,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let data = Dataset::open(&args.data.path)?;
     let progress = progress_bar(args.quiet);
     let started = Instant::now();
-    let reports = ingest::ingest(&data, school, &paths, &IngestOptions { format, hints }, &progress)?;
+    let reports = ingest::ingest(&data, school, &paths, &IngestOptions { format, hints, follow: None }, &progress)?;
     progress.finish_and_clear();
     let failed = print_problems(&reports);
     if !args.quiet {

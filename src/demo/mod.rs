@@ -31,7 +31,7 @@ pub fn generate_and_ingest(spec: &WeekSpec, dir: &Path) -> Result<IngestedWeek> 
     let week = generate(spec, &dir.join("school"))?;
     let data = dir.join("data");
     let school = Arc::new(SchoolContext::new(Profile::load(&week.profile)?)?);
-    let options = IngestOptions { format: FormatChoice::Auto, hints: FormatHints::default() };
+    let options = IngestOptions { format: FormatChoice::Auto, hints: FormatHints::default(), follow: None };
     let reports = ingest(&Dataset::open(&data)?, school, &week.logs, &options, &indicatif::ProgressBar::hidden())?;
     Ok(IngestedWeek { week, data, reports })
 }

@@ -3,6 +3,8 @@
 //! read in chunks, parsed and enriched in parallel (rayon), and written to staging; the whole run
 //! is published atomically at the end.
 
+pub mod compact;
+pub mod follow;
 pub mod known;
 pub mod parse;
 pub mod paths;
@@ -22,6 +24,7 @@ use crate::formats::detect::{self, FormatHints};
 use crate::formats::{FormatChoice, FormatName, Parser};
 use crate::store::{Dataset, Manifest, ManifestEntry};
 use crate::stored_path;
+use follow::{FollowCache, Position};
 use known::KnownContents;
 use parse::{parse_chunk, ChunkOutput};
 use sink::{PartitionSink, RejectsSink};
@@ -34,6 +37,9 @@ pub struct IngestOptions {
     pub format: FormatChoice,
     /// Logformat string and CSV mapping for detection.
     pub hints: FormatHints,
+    /// Set by a follower (`watch`): where each plain file was last read to, and an
+    /// unterminated last line written within [`follow::SETTLE`] is left for the next run.
+    pub follow: Option<Arc<Mutex<FollowCache>>>,
 }
 
 /// What happened to one input file.
@@ -192,12 +198,24 @@ fn ingest_file(
     }
     let canonical = stored_path::canonical(path);
     let stored = stored_path::encode(&canonical);
-    let (start, resumed_reader) = match find_start(path, school, &stored, state, &head, reader)? {
+    let plain = !head.starts_with(&[0x1f, 0x8b]);
+    let followed = options.follow.as_ref().filter(|_| plain);
+    let (start, resumed_reader) = match followed.and_then(|cache| resume_followed(cache, path, school, state, &head)) {
         Some(found) => found,
-        None => return Ok(FileReport::new(path, Outcome::AlreadyIngested)),
+        None => match find_start(path, school, &stored, state, &head, reader)? {
+            Some(found) => found,
+            None => return Ok(FileReport::new(path, Outcome::AlreadyIngested)),
+        },
     };
     let manifest = &mut *state.manifest;
     reader = resumed_reader;
+    if followed.is_some() && follow::recently_written(path) {
+        if matches!(start, Start::Fresh) && !head.contains(&b'\n') {
+            // A new file whose first line is still being written: nothing to read yet.
+            return Ok(FileReport::new(path, Outcome::Empty));
+        }
+        reader.hold_partial_line();
+    }
     let started_at = reader.position();
     let mut first_chunk = match start {
         Start::Fresh => reader.next_chunk(),
@@ -255,7 +273,12 @@ fn ingest_file(
         next = read;
     }
     write_result?;
+    let (hashed, next_line) = (reader.hash_state(), reader.next_line());
     let (size, sha256, damage) = reader.finish();
+    if let Some(cache) = followed {
+        let position = Position { size, next_line, hashed, sha256: sha256.clone(), head: head.clone() };
+        cache.lock().expect("follow cache").remember(path, position);
+    }
     report.bytes = size - started_at;
     report.damage = damage;
     if report.bytes == 0 {
@@ -282,6 +305,25 @@ struct ContentFacts<'a> {
     head: &'a [u8],
     size: u64,
     sha256: String,
+}
+
+/// Where a follower stopped reading this file, when that is still where its manifest entry
+/// ends: reading carries on there without hashing the file again.
+fn resume_followed(
+    cache: &Mutex<FollowCache>,
+    path: &Path,
+    school: &str,
+    state: &ManifestState<'_>,
+    head: &[u8],
+) -> Option<(Start, ContentReader)> {
+    let position = cache.lock().expect("follow cache").position(path, head)?;
+    let i = state
+        .manifest
+        .files
+        .iter()
+        .rposition(|e| e.school == school && e.size == position.size && e.sha256 == position.sha256)?;
+    let reader = ContentReader::open_at(path, position.size, position.next_line, position.hashed).ok()?;
+    Some((Start::Resume(i), reader))
 }
 
 /// Finds where this content starts relative to the manifest. `None`: already ingested in full.

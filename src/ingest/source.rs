@@ -7,7 +7,8 @@ use std::io::{BufReader, ErrorKind, Read};
 use std::path::Path;
 
 use flate2::read::MultiGzDecoder;
-use sha2::{Digest, Sha256};
+use sha2::Digest;
+pub use sha2::Sha256;
 
 /// Bytes hashed for the quick "same start?" test against the manifest.
 pub const HEAD_BYTES: usize = 4096;
@@ -49,6 +50,7 @@ pub struct ContentReader {
     next_line: u64,
     eof: bool,
     damage: Option<String>,
+    hold_partial: bool,
 }
 
 impl ContentReader {
@@ -64,9 +66,44 @@ impl ContentReader {
             next_line: 1,
             eof: false,
             damage: None,
+            hold_partial: false,
         };
         reader.fill_to(HEAD_BYTES);
         Ok(reader)
+    }
+
+    /// Reopens a plain file at `offset` (line `next_line`), where a follower stopped reading
+    /// it, carrying on the hash of everything before (`hashed`) instead of reading it again.
+    pub fn open_at(path: &Path, offset: u64, next_line: u64, hashed: Sha256) -> std::io::Result<ContentReader> {
+        use std::io::{Seek, SeekFrom};
+        let mut file = open_regular(path)?;
+        file.seek(SeekFrom::Start(offset))?;
+        Ok(ContentReader {
+            stream: Box::new(BufReader::with_capacity(1 << 20, file)),
+            carry: Vec::with_capacity(CHUNK_BYTES + (64 << 10)),
+            hasher: hashed,
+            delivered: offset,
+            next_line,
+            eof: false,
+            damage: None,
+            hold_partial: false,
+        })
+    }
+
+    /// Leaves an unterminated last line unread (not hashed, not counted): the writer may be
+    /// half-way through it, and the next run reads it whole.
+    pub fn hold_partial_line(&mut self) {
+        self.hold_partial = true;
+    }
+
+    /// The hash state of everything handed out so far, for [`ContentReader::open_at`].
+    pub fn hash_state(&self) -> Sha256 {
+        self.hasher.clone()
+    }
+
+    /// The next line number to hand out.
+    pub fn next_line(&self) -> u64 {
+        self.next_line
     }
 
     /// The first bytes of the content (valid before any chunk is taken).
@@ -114,7 +151,7 @@ impl ContentReader {
                     return Some(self.take_chunk(end + 1));
                 }
                 if self.eof {
-                    return (!self.carry.is_empty()).then(|| self.take_chunk(self.carry.len()));
+                    return (!self.carry.is_empty() && !self.hold_partial).then(|| self.take_chunk(self.carry.len()));
                 }
             }
             // Not a whole chunk yet, or one line longer than a chunk: read on.
@@ -210,6 +247,13 @@ impl ContentReader {
 /// Only a regular file is read: a FIFO or device is refused without waiting for a writer.
 pub fn open_content(path: &Path) -> std::io::Result<Box<dyn Read + Send>> {
     use std::io::BufRead;
+    let mut file = BufReader::with_capacity(1 << 20, open_regular(path)?);
+    let is_gzip = file.fill_buf()?.starts_with(&[0x1f, 0x8b]);
+    Ok(if is_gzip { Box::new(BufReader::with_capacity(1 << 20, MultiGzDecoder::new(file))) } else { Box::new(file) })
+}
+
+/// Opens a regular file for reading, refusing a FIFO, device or socket without waiting on it.
+fn open_regular(path: &Path) -> std::io::Result<File> {
     let mut options = File::options();
     options.read(true);
     #[cfg(unix)]
@@ -218,9 +262,7 @@ pub fn open_content(path: &Path) -> std::io::Result<Box<dyn Read + Send>> {
     if !file.metadata()?.is_file() {
         return Err(std::io::Error::new(ErrorKind::InvalidInput, "not a regular file (a FIFO, device or socket)"));
     }
-    let mut file = BufReader::with_capacity(1 << 20, file);
-    let is_gzip = file.fill_buf()?.starts_with(&[0x1f, 0x8b]);
-    Ok(if is_gzip { Box::new(BufReader::with_capacity(1 << 20, MultiGzDecoder::new(file))) } else { Box::new(file) })
+    Ok(file)
 }
 
 /// SHA-256 (hex) of a byte slice.
