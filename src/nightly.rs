@@ -12,6 +12,8 @@ use anyhow::{Context, Result};
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
+use crate::alerts::deliver::{deliver_due, Delivery};
+use crate::alerts::raise::{queue_weekly, raise, AlertState};
 use crate::config::Profile;
 use crate::detect::{Findings, NeedsAction, Scope};
 use crate::enrich::SchoolContext;
@@ -68,6 +70,8 @@ pub struct NightlyOutcome {
     pub weekly_error: Option<String>,
     /// What retention removed.
     pub pruned: Option<Pruned>,
+    /// What was delivered from the outbox (alerts, the weekly mail).
+    pub delivery: Delivery,
 }
 
 /// Runs the nightly job for one school. `today` is the school-local date of the run.
@@ -85,6 +89,7 @@ pub fn run_school(
         SchoolContext::new(profile.clone()).map_err(|e| crate::config::ConfigError(crate::cmd::one_line(&e)))?,
     );
     let files = ingest::ingest(&dataset, school, &selection.files, options, &indicatif::ProgressBar::hidden())?;
+    let now = chrono::Utc::now();
     let state_path = data.join("state").join(format!("{}.json", profile.id));
     let mut state = read_state(&state_path)?;
 
@@ -104,7 +109,19 @@ pub fn run_school(
         Alerts { school: profile.id.clone(), from, to, ..Alerts::default() }
     };
     write_alerts(data, today, &alerts)?;
+    // The high-risk incidents `watch` has not told yet (it may not be running) are alerted now;
+    // the ones it told are not listed again.
+    raise(&dataset, &profile, &alerts.findings.high_risk, now)?;
+    let told = AlertState::load(data, &profile.id)?.told;
+    let known: BTreeSet<String> = state.reported.iter().map(|(id, _)| id.clone()).collect();
+    for h in &alerts.findings.high_risk {
+        if told.get(&h.id).is_some_and(|at| *at < now) && !known.contains(&h.id) {
+            state.reported.push((h.id.clone(), today));
+        }
+    }
     let summary = new_findings(&profile, &alerts, &mut state, today);
+    // The rest does not need the lock: `watch` carries on meanwhile.
+    drop(dataset);
 
     // A failing report (one bad log field, a full disk) must not stop alerts, retention or the
     // state: it is reported, and the same week is tried again on the next run.
@@ -117,6 +134,7 @@ pub fn run_school(
         let out = data.join("reports").join(format!("{}-{}", profile.id, week.label()));
         match write_weekly(data, &profile, week, &out) {
             Ok(files) => {
+                queue_weekly(data, &profile, &week.label(), &files)?;
                 weekly_files = Some(files);
                 state.weekly_retry = None;
             }
@@ -126,8 +144,9 @@ pub fn run_school(
             }
         }
     }
+    let delivery = deliver_due(data, &profile, chrono::Utc::now())?;
     let pruned = match profile.retention_days {
-        Some(days) => Some(dataset.prune(&profile.id, today - Days::new(u64::from(days)))?),
+        Some(days) => Some(Dataset::open(data)?.prune(&profile.id, today - Days::new(u64::from(days)))?),
         None => None,
     };
     // Yesterday is complete; today may still grow, so the next run looks at it again.
@@ -142,6 +161,7 @@ pub fn run_school(
         weekly: weekly_files,
         weekly_error,
         pruned,
+        delivery,
     })
 }
 
@@ -172,8 +192,8 @@ fn write_alerts(data: &Path, today: NaiveDate, alerts: &Alerts) -> Result<PathBu
     Ok(path)
 }
 
-/// One plain line per finding that needs action and was not reported before: high-severity
-/// repeats, staff out of hours, and high-severity spikes.
+/// One plain line per finding that needs action and was not reported before: high-risk
+/// incidents, high-severity repeats, staff out of hours, and high-severity spikes.
 fn new_findings(profile: &Profile, alerts: &Alerts, state: &mut NightlyState, today: NaiveDate) -> Vec<String> {
     let known: BTreeSet<String> = state.reported.iter().map(|(id, _)| id.clone()).collect();
     let mut lines = Vec::new();
@@ -184,6 +204,9 @@ fn new_findings(profile: &Profile, alerts: &Alerts, state: &mut NightlyState, to
         }
     };
     let local = |t: chrono::DateTime<chrono::Utc>| crate::detect::local_text(t, profile.timezone);
+    for h in &alerts.findings.high_risk {
+        report(&h.id, format!("{}: high risk, {}: {}", local(h.start), h.who(), h.what()));
+    }
     for r in alerts.findings.repeats.iter().filter(|r| r.needs_action()) {
         let year = r.year_group.map(|y| format!("Year {y} ")).unwrap_or_default();
         report(

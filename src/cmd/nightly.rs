@@ -5,15 +5,11 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use chrono::NaiveDate;
 
-use super::{one_line, ConfigError, DataDir, EXIT_FAILED};
-use crate::config::Profile;
+use super::{one_line, DataDir, EXIT_FAILED};
 use crate::escape;
-use crate::formats::detect::FormatHints;
-use crate::formats::{FormatChoice, FormatName};
-use crate::ingest::IngestOptions;
 use crate::nightly::run_school;
 
 /// Arguments of `filterwatch nightly`.
@@ -35,7 +31,7 @@ pub struct Args {
 
 /// Runs every school's nightly job.
 pub fn run(args: Args) -> Result<ExitCode> {
-    let profiles = profile_files(&args.config)?;
+    let profiles = super::profile_files(&args.config)?;
     // The worst outcome of any school: a bad profile (2) over a failed run (1).
     let mut exit = 0u8;
     for path in profiles {
@@ -52,16 +48,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
 
 /// One school; `Ok(false)` when a file could not be read in full.
 fn run_one(path: &Path, args: &Args) -> Result<bool> {
-    let profile = Profile::load(path).map_err(|e| ConfigError(one_line(&e)))?;
-    let format = match profile.format.as_deref() {
-        Some(name) => FormatName::parse(name)
-            .ok_or_else(|| ConfigError(format!("{}: key `format`: unknown format {name:?}", path.display())))?,
-        None => FormatChoice::Auto,
-    };
-    let options = IngestOptions {
-        format,
-        hints: FormatHints { squid_logformat: profile.squid_logformat.clone(), csv: profile.csv.clone() },
-    };
+    let (profile, options) = super::load_school(path)?;
     let today = args.today.unwrap_or_else(|| chrono::Utc::now().with_timezone(&profile.timezone).date_naive());
     let name = profile.name.clone();
     let outcome = run_school(&args.data.path, profile, &options, today, args.weekly)?;
@@ -75,6 +62,9 @@ fn run_one(path: &Path, args: &Args) -> Result<bool> {
         }
         println!("  Details: filterwatch evidence --data {} ID", args.data.path.display());
     }
+    for problem in &outcome.delivery.problems {
+        eprintln!("filterwatch: {name}: {}", escape::text(problem));
+    }
     if let Some(weekly) = &outcome.weekly {
         println!("{name}: weekly report {}", weekly.pdf.display());
     }
@@ -83,21 +73,4 @@ fn run_one(path: &Path, args: &Args) -> Result<bool> {
         complete = false;
     }
     Ok(complete)
-}
-
-/// The profile itself, or every `*.toml` in a folder, sorted.
-fn profile_files(config: &Path) -> Result<Vec<PathBuf>> {
-    if !config.is_dir() {
-        return Ok(vec![config.to_path_buf()]);
-    }
-    let mut files: Vec<PathBuf> = std::fs::read_dir(config)
-        .with_context(|| format!("cannot list {}", config.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .collect();
-    files.sort();
-    if files.is_empty() {
-        return Err(ConfigError(format!("no *.toml school profiles in {}", config.display())).into());
-    }
-    Ok(files)
 }
