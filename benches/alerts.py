@@ -22,6 +22,7 @@ import random
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -85,9 +86,11 @@ def main():
 
     work = tempfile.mkdtemp(prefix="fw-alerts-")
     recorder = Recorder()
-    controller = Controller(recorder, hostname="127.0.0.1", port=0)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(recorder, hostname="127.0.0.1", port=port)
     controller.start()
-    port = controller.server.sockets[0].getsockname()[1]
     os.makedirs(f"{work}/logs")
     os.makedirs(f"{work}/categories/selfharm")
     with open(f"{work}/categories/selfharm/domains", "w") as f:
