@@ -48,6 +48,9 @@ pub struct Profile {
     /// Days of data to keep; `nightly` deletes older date partitions, rejects and alerts.
     /// Absent: keep everything.
     pub retention_days: Option<u32>,
+    /// Days a closed incident (closed or false positive) is kept in the register, with its
+    /// evidence lines, after its last change; default 2557 (seven years).
+    pub incident_retention_days: u32,
     /// Lines dated more than this many days before ingest are rejected (a stray 1970 line would
     /// otherwise stretch every week loop over decades). Default 10957 (30 years).
     pub reject_older_than_days: u32,
@@ -274,6 +277,9 @@ impl Hours {
     }
 }
 
+fn default_incident_retention_days() -> u32 {
+    2557
+}
 fn default_reject_older_than_days() -> u32 {
     10957
 }
@@ -302,6 +308,8 @@ struct RawProfile {
     squid_logformat: Option<String>,
     csv: Option<CsvMapping>,
     retention_days: Option<u32>,
+    #[serde(default = "default_incident_retention_days")]
+    incident_retention_days: u32,
     #[serde(default = "default_reject_older_than_days")]
     reject_older_than_days: u32,
     #[serde(default = "default_reject_future_hours")]
@@ -377,6 +385,7 @@ impl Profile {
             check_bounds("retention_days", days, 1, MAX_DAYS)?;
         }
         check_bounds("reject_older_than_days", raw.reject_older_than_days, 1, MAX_DAYS)?;
+        check_bounds("incident_retention_days", raw.incident_retention_days, 1, MAX_DAYS)?;
         check_bounds("reject_future_hours", raw.reject_future_hours, 1, 24 * 366)?;
         let timezone: Tz = raw
             .timezone
@@ -409,6 +418,7 @@ impl Profile {
             squid_logformat: raw.squid_logformat,
             csv: raw.csv,
             retention_days: raw.retention_days,
+            incident_retention_days: raw.incident_retention_days,
             reject_older_than_days: raw.reject_older_than_days,
             reject_future_hours: raw.reject_future_hours,
             detect: raw.detect,

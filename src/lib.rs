@@ -38,6 +38,8 @@ pub mod detect;
 #[cfg(feature = "pipeline")]
 pub mod event;
 #[cfg(feature = "pipeline")]
+pub mod incidents;
+#[cfg(feature = "pipeline")]
 pub mod ingest;
 #[cfg(feature = "pipeline")]
 pub mod locate;

@@ -38,6 +38,8 @@ enum Command {
     Export(cmd::export::Args),
     /// Run one of the portable SQL queries (queries/*.sql) with polars; rows as JSON.
     Query(cmd::query::Args),
+    /// The incident register: list, show, and record what was done about a finding.
+    Incident(cmd::incident::Args),
     /// Delete data past retention (whole days), recording what was removed.
     Prune(cmd::prune::Args),
     /// The raw log lines behind one finding.
@@ -63,6 +65,7 @@ fn main() -> ExitCode {
         Command::Report(args) => cmd::report::run(args),
         Command::Nightly(args) => cmd::nightly::run(args),
         Command::Watch(args) => cmd::watch::run(args),
+        Command::Incident(args) => cmd::incident::run(args),
         Command::Prune(args) => cmd::prune::run(args),
         Command::Export(args) => cmd::export::run(args),
         Command::Aggregate(args) => cmd::aggregate::run(args),

@@ -17,6 +17,9 @@ use crate::alerts::raise::{queue_weekly, raise, AlertState};
 use crate::config::Profile;
 use crate::detect::{Findings, NeedsAction, Scope};
 use crate::enrich::SchoolContext;
+use crate::incidents::evidence;
+use crate::incidents::register::Register;
+use crate::incidents::suppress;
 use crate::ingest::{self, FileReport, IngestOptions};
 use crate::private_fs::write_atomically;
 use crate::report::weekly::{write_weekly, WeeklyFiles};
@@ -104,7 +107,9 @@ pub fn run_school(
     let has_events = dataset.events_dir().join(format!("school={}", profile.id)).is_dir();
     let alerts = if has_events {
         let scope = Scope { data: data.to_path_buf(), schools: vec![profile.clone()], from, to };
-        Alerts { school: profile.id.clone(), from, to, findings: Findings::detect_all(&scope)? }
+        let mut findings = Findings::detect_all(&scope)?;
+        suppress::filter(data, &profile, &mut findings)?;
+        Alerts { school: profile.id.clone(), from, to, findings }
     } else {
         Alerts { school: profile.id.clone(), from, to, ..Alerts::default() }
     };
@@ -122,6 +127,10 @@ pub fn run_school(
     let summary = new_findings(&profile, &alerts, &mut state, today);
     // The rest does not need the lock: `watch` carries on meanwhile.
     drop(dataset);
+    // Every finding enters the incident register, with its raw lines kept while the logs exist.
+    let summaries = alerts.findings.summaries();
+    Register::new(data, &profile.id).record_new(&summaries, now)?;
+    evidence::keep(data, &profile.id, &summaries)?;
 
     // A failing report (one bad log field, a full disk) must not stop alerts, retention or the
     // state: it is reported, and the same week is tried again on the next run.
@@ -145,6 +154,8 @@ pub fn run_school(
         }
     }
     let delivery = deliver_due(data, &profile, chrono::Utc::now())?;
+    let closed_before = now - chrono::Duration::days(i64::from(profile.incident_retention_days));
+    Register::new(data, &profile.id).expire(data, &profile.id, closed_before)?;
     let pruned = match profile.retention_days {
         Some(days) => Some(Dataset::open(data)?.prune(&profile.id, today - Days::new(u64::from(days)))?),
         None => None,

@@ -73,6 +73,20 @@ fn create_temporary(path: &Path) -> Result<(File, std::path::PathBuf)> {
     }
 }
 
+/// Opens (creating if needed) the lock file `path` — never truncated, so a file that is not ours
+/// loses nothing — for the caller to `lock()` or `try_lock()`; the lock goes with the handle.
+pub fn open_lock(path: &Path) -> Result<File> {
+    if let Some(folder) = path.parent() {
+        std::fs::create_dir_all(folder).with_context(|| format!("cannot create {}", folder.display()))?;
+    }
+    File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .with_context(|| format!("cannot open {}", path.display()))
+}
+
 /// Refuses a secret file that its group or other users can read or write, naming the fix.
 pub fn check_secret_file(path: &Path) -> Result<(), String> {
     #[cfg(unix)]

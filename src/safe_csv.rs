@@ -73,6 +73,15 @@ pub fn neutralise(cell: &str) -> Cow<'_, str> {
     }
 }
 
+/// A cell as [`neutralise`] wrote it, read back: the `'` put before a formula character is
+/// taken off again (control-character escapes stay, as they were shown).
+pub fn restore(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_STARTS) && !is_plain_number(rest) => rest,
+        _ => cell,
+    }
+}
+
 /// `-3`, `+1.5`, `42`: a number a spreadsheet reads as a number, not a formula.
 fn is_plain_number(text: &str) -> bool {
     let digits = text.strip_prefix(['-', '+']).unwrap_or(text);

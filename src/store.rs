@@ -131,12 +131,7 @@ impl Dataset {
     pub fn open(root: &Path) -> Result<Dataset> {
         fs::create_dir_all(root).with_context(|| format!("cannot create data folder {}", root.display()))?;
         let lock_path = root.join(".lock");
-        let lock = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .with_context(|| format!("cannot open {}", lock_path.display()))?;
+        let lock = crate::private_fs::open_lock(&lock_path)?;
         if lock.try_lock().is_err() {
             eprintln!("filterwatch: {} is in use by another filterwatch; waiting for it to finish", root.display());
             lock.lock().with_context(|| format!("cannot lock {}", lock_path.display()))?;

@@ -18,8 +18,11 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use crate::alerts::deliver::deliver_due;
 use crate::alerts::raise::{check_silence, raise};
 use crate::config::{ConfigError, Profile};
-use crate::detect::{high_risk, local_date, utc, Scope};
+use crate::detect::summary::Summary;
+use crate::detect::{high_risk, local_date, utc, Findings, Scope};
 use crate::enrich::SchoolContext;
+use crate::incidents::register::Register;
+use crate::incidents::suppress;
 use crate::ingest::compact::compact_partition;
 use crate::ingest::follow::FollowCache;
 use crate::ingest::{self, IngestOptions};
@@ -113,7 +116,15 @@ pub fn batch(data: &Path, school: &mut Watched) -> Result<Batch> {
         }
         _ => Vec::new(),
     };
-    let raised = raise(&dataset, profile, &incidents, now)?;
+    let mut found = Findings { high_risk: incidents, ..Findings::default() };
+    suppress::filter(data, profile, &mut found)?;
+    let raised = raise(&dataset, profile, &found.high_risk, now)?;
+    let told: Vec<Summary> = found
+        .summaries()
+        .into_iter()
+        .filter(|s| raised.alerted.contains(&s.id) || raised.held.contains(&s.id))
+        .collect();
+    Register::new(data, &profile.id).record_new(&told, now)?;
     outcome.alerted = raised.alerted;
     outcome.held = raised.held;
     for day in files.iter().filter_map(|f| f.time_range).map(|(_, last)| local_date(utc(last), tz)) {

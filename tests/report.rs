@@ -2,15 +2,18 @@
 //! a footer, embedded fonts, real charts, the two CSVs, and a short valid report for an empty
 //! week. PDF text is read with poppler's pdftotext/pdfinfo/pdffonts (installed by .ci/run).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 use std::sync::OnceLock;
+
+mod support;
 
 use filterwatch::config::Profile;
 use filterwatch::demo::generator::{GeneratedWeek, WeekSpec};
 use filterwatch::demo::{generate_and_ingest, IngestedWeek};
 use filterwatch::report::weekly::{write_weekly, WeeklyFiles};
 use filterwatch::week::Week;
+use support::{pdf_text, poppler};
 
 struct Fixture {
     _dir: tempfile::TempDir,
@@ -31,25 +34,6 @@ fn fixture() -> &'static Fixture {
         let files = write_weekly(&data, &profile, Week::parse("2026-W43").unwrap(), &out).unwrap();
         Fixture { _dir: dir, week, profile, files, data, out }
     })
-}
-
-/// A poppler tool's output; `None`, with a message, where poppler-utils is not installed (a
-/// newcomer's machine). `.ci/run` installs it and sets `CI`, so there a missing tool fails.
-fn poppler(tool: &str, args: &[&str]) -> Option<String> {
-    let out = match Command::new(tool).args(args).output() {
-        Ok(out) => out,
-        Err(e) => {
-            assert!(std::env::var_os("CI").is_none(), "CI must have {tool} (.ci/run installs poppler-utils): {e}");
-            eprintln!("skipped: {tool} is not installed (apt-get install poppler-utils)");
-            return None;
-        }
-    };
-    assert!(out.status.success(), "{tool}: {}", String::from_utf8_lossy(&out.stderr));
-    Some(String::from_utf8_lossy(&out.stdout).to_string())
-}
-
-fn pdf_text(pdf: &Path) -> Option<String> {
-    poppler("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"])
 }
 
 #[test]
@@ -133,12 +117,12 @@ fn incident_log_and_findings_csv_have_the_school_columns() {
     let mut lines = log.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "date,time,user,role,year_group,device_or_ip,category,severity,what_happened,evidence_reference,action_taken,recorded_by"
+        "date,time,user,role,year_group,device_or_ip,category,severity,what_happened,evidence_reference,status,action_taken,outcome,recorded_by"
     );
     let hunter = &f.week.planted.iter().find(|p| p.kind == "proxy_hunter").unwrap().user;
     let row = log.lines().find(|l| l.contains(hunter.as_str())).expect("the proxy hunter is logged");
     assert!(row.starts_with("2026-10-22,11:0"), "school-local date and time: {row}");
-    assert!(row.ends_with(",,"), "action taken and recorded by are left for staff: {row}");
+    assert!(row.ends_with(",new,,,"), "new, with action, outcome and recorder left for staff: {row}");
     let findings = std::fs::read_to_string(&f.files.findings_csv).unwrap();
     assert!(findings.lines().count() >= 5);
     assert!(findings.lines().next().unwrap().starts_with("kind,id,school,user"));

@@ -134,14 +134,7 @@ impl Outbox {
 
     /// Takes the delivery lock, or `None` when another process is delivering.
     pub fn try_lock(&self) -> Result<Option<DeliveryLock>> {
-        std::fs::create_dir_all(&self.dir).with_context(|| format!("cannot create {}", self.dir.display()))?;
-        let path = self.dir.join(".lock");
-        let file = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .with_context(|| format!("cannot open {}", path.display()))?;
+        let file = crate::private_fs::open_lock(&self.dir.join(".lock"))?;
         Ok(file.try_lock().is_ok().then_some(DeliveryLock { _file: file }))
     }
 

@@ -9,10 +9,10 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use chrono::{Days, NaiveDate};
+use chrono::Days;
 
 use super::{ConfigError, DataDir};
-use crate::detect::{high_risk, out_of_hours, repeats, spikes, Evidence, Kind, Scope};
+use crate::detect::{high_risk, out_of_hours, parse_finding_id, repeats, spikes, Evidence, Kind, Scope};
 use crate::escape;
 use crate::locate::read_verified;
 use crate::store::{read_manifest, Manifest, ManifestEntry};
@@ -31,7 +31,7 @@ pub struct Args {
 
 /// Prints the finding's raw lines as `file:line: text`; exit 1 when some are gone.
 pub fn run(args: Args) -> Result<ExitCode> {
-    let (kind, school, date) = parse_id(&args.id)?;
+    let (kind, school, date) = parse_finding_id(&args.id)?;
     let scope = Scope::new(&args.data.path, Some(school), Some(date), Some(date + Days::new(2)), None)?;
     let kind = Kind::from_id_prefix(kind)
         .ok_or_else(|| ConfigError(format!("{:?} is not a finding id (unknown kind {kind:?})", args.id)))?;
@@ -116,27 +116,5 @@ fn entry_by_path<'a>(manifest: &'a Manifest, school: &str, file: &str) -> Result
         (Some(_), Some(_)) => Err("the rows were ingested before content ids and that path has held more than \
                                    one content since; ingest again with this version to show them"
             .to_string()),
-    }
-}
-
-/// `kind-school-YYYYMMDD-hash` → (kind, school, date). School ids may contain `-`.
-fn parse_id(id: &str) -> Result<(&str, &str, NaiveDate)> {
-    let bad = || anyhow::anyhow!("{id:?} is not a finding id (expected kind-school-YYYYMMDD-hash)");
-    let (kind, rest) = id.split_once('-').ok_or_else(bad)?;
-    let (rest, _hash) = rest.rsplit_once('-').ok_or_else(bad)?;
-    let (school, date) = rest.rsplit_once('-').ok_or_else(bad)?;
-    let date = NaiveDate::parse_from_str(date, "%Y%m%d").map_err(|_| bad())?;
-    Ok((kind, school, date))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ids_parse_with_dashes_in_the_school() {
-        let (kind, school, date) = parse_id("repeat-st-marys-ce-20261022-0a1b2c3d").unwrap();
-        assert_eq!((kind, school, date), ("repeat", "st-marys-ce", NaiveDate::from_ymd_opt(2026, 10, 22).unwrap()));
-        assert!(parse_id("nonsense").is_err());
     }
 }

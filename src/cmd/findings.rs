@@ -1,7 +1,6 @@
 //! `filterwatch high-risk | spikes | out-of-hours | repeats`: one detection over the dataset, printed as a
 //! table (on a terminal), CSV or JSON.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -50,8 +49,7 @@ impl Args {
 /// Runs one detection and prints its findings on stdout.
 pub fn run(kind: Kind, args: Args) -> Result<ExitCode> {
     let scope = args.scope()?;
-    let format =
-        args.format.unwrap_or(if std::io::stdout().is_terminal() { OutputFormat::Table } else { OutputFormat::Json });
+    let format = args.format.unwrap_or_else(OutputFormat::for_stdout);
     let mut out = std::io::stdout().lock();
     match kind {
         Kind::HighRisk => write(&high_risk::detect(&scope)?, format, &mut out)?,

@@ -7,6 +7,7 @@ pub mod export;
 pub mod findings;
 pub mod formats;
 pub mod generate;
+pub mod incident;
 pub mod ingest;
 pub mod nightly;
 pub mod prune;

@@ -119,11 +119,7 @@ impl HighRisk {
     /// What happened, in one plain sentence without the person.
     pub fn what(&self) -> String {
         let sites = self.domains.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", ");
-        let terms = if self.search_terms.is_empty() {
-            String::new()
-        } else {
-            format!("; searched for: {}", self.search_terms.join("; "))
-        };
+        let terms = super::summary::searched_clause(&self.search_terms);
         let minutes = (self.end - self.start).num_minutes().max(1);
         let plural = |n: u64| if n == 1 { "" } else { "s" };
         match self.rule {

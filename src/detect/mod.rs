@@ -8,6 +8,7 @@ pub mod out_of_hours;
 pub mod repeats;
 pub mod severity;
 pub mod spikes;
+pub mod summary;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -274,6 +275,16 @@ pub fn finding_id(kind: Kind, school: &str, local_date: NaiveDate, key: &str) ->
     format!("{}-{school}-{}-{:08x}", kind.id_prefix(), local_date.format("%Y%m%d"), hash as u32)
 }
 
+/// `kind-school-YYYYMMDD-hash` → (kind, school, date). School ids may contain `-`.
+pub fn parse_finding_id(id: &str) -> Result<(&str, &str, NaiveDate)> {
+    let bad = || ConfigError(format!("{id:?} is not a finding id (expected kind-school-YYYYMMDD-hash)"));
+    let (kind, rest) = id.split_once('-').ok_or_else(bad)?;
+    let (rest, _hash) = rest.rsplit_once('-').ok_or_else(bad)?;
+    let (school, date) = rest.rsplit_once('-').ok_or_else(bad)?;
+    let date = NaiveDate::parse_from_str(date, "%Y%m%d").map_err(|_| bad())?;
+    Ok((kind, school, date))
+}
+
 /// Reads the `source_file`, `source_line` and `source_content` columns into evidence references.
 pub fn evidence_of(df: &polars::prelude::DataFrame) -> Result<Vec<Evidence>> {
     let files = columns::text(df, "source_file")?;
@@ -341,6 +352,13 @@ mod tests {
         assert_eq!(bursts(&steady, window, 10), vec![0..20], "overlapping windows merge into one finding");
         let slow = minutes(&(0..20).map(|i| i * 2).collect::<Vec<_>>());
         assert!(bursts(&slow, window, 10).is_empty(), "one every two minutes never fills a window");
+    }
+
+    #[test]
+    fn ids_parse_with_dashes_in_the_school() {
+        let (kind, school, date) = parse_finding_id("repeat-st-marys-ce-20261022-0a1b2c3d").unwrap();
+        assert_eq!((kind, school, date), ("repeat", "st-marys-ce", NaiveDate::from_ymd_opt(2026, 10, 22).unwrap()));
+        assert!(parse_finding_id("nonsense").is_err());
     }
 
     #[test]

@@ -14,7 +14,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use anyhow::Result;
-use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use serde::Serialize;
 
 use super::severity::{severity_of, Severity};
@@ -192,7 +192,7 @@ fn observed_days(df: &polars::prelude::DataFrame) -> Result<HashMap<String, BTre
 /// The UTC instant a school-local hour starts (the first one, in October's repeated hour).
 fn hour_start(profile: &crate::config::Profile, date: NaiveDate, hour: i64) -> DateTime<Utc> {
     let naive = date.and_hms_opt(0, 0, 0).expect("midnight") + chrono::Duration::hours(hour);
-    profile.timezone.from_local_datetime(&naive).earliest().map_or_else(|| naive.and_utc(), |t| t.with_timezone(&Utc))
+    crate::enrich::clock::local_to_utc(profile.timezone, naive)
 }
 
 #[allow(clippy::too_many_arguments)]

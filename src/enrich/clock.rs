@@ -81,6 +81,12 @@ pub fn date_from_days(days: i32) -> chrono::NaiveDate {
     chrono::NaiveDate::from_num_days_from_ce_opt(days + 719_163).unwrap_or_default()
 }
 
+/// The UTC instant of a school-local wall-clock time (the first one in October's repeated hour,
+/// the wall clock read as UTC in March's skipped hour).
+pub fn local_to_utc(tz: Tz, local: NaiveDateTime) -> chrono::DateTime<chrono::Utc> {
+    tz.from_local_datetime(&local).earliest().map_or_else(|| local.and_utc(), |t| t.with_timezone(&chrono::Utc))
+}
+
 /// Calendar date → days since 1970-01-01.
 pub fn days_from_date(date: chrono::NaiveDate) -> i32 {
     date.num_days_from_ce() - 719_163

@@ -24,6 +24,18 @@ pub enum OutputFormat {
     Json,
 }
 
+impl OutputFormat {
+    /// The default for stdout: a table on a terminal, JSON otherwise.
+    pub fn for_stdout() -> OutputFormat {
+        use std::io::IsTerminal;
+        if std::io::stdout().is_terminal() {
+            OutputFormat::Table
+        } else {
+            OutputFormat::Json
+        }
+    }
+}
+
 /// A finding that can be shown as a row.
 pub trait Tabular: Serialize {
     /// Column names.

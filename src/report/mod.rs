@@ -5,4 +5,5 @@ pub mod charts;
 pub mod findings;
 pub mod incident_log;
 pub mod pdf;
+pub mod silence;
 pub mod weekly;

@@ -65,35 +65,11 @@ impl Activity {
 
     /// Hours of the staff day, on school days up to today, in which nothing at all was logged.
     pub(super) fn gaps(&self, profile: &Profile, week: Week) -> Vec<String> {
-        let logged: BTreeSet<(i32, i64)> = self.rows.iter().filter(|r| r.3 > 0).map(|r| (r.0, r.1)).collect();
+        let logged: BTreeSet<(NaiveDate, u32)> =
+            self.rows.iter().filter(|r| r.3 > 0).map(|r| (date_from_days(r.0), r.1.clamp(0, 23) as u32)).collect();
         let today = chrono::Utc::now().with_timezone(&profile.timezone).date_naive();
-        let (first, last) = (i64::from(profile.hours.staff_start.hour()), i64::from(profile.hours.staff_end.hour()));
-        let mut gaps = Vec::new();
-        let mut day = week.monday;
-        while day < week.end() && day < today {
-            if profile.hours.is_school_day(day) {
-                let days = crate::enrich::clock::days_from_date(day);
-                let missing: Vec<i64> = (first..last).filter(|h| !logged.contains(&(days, *h))).collect();
-                for (a, b) in runs(&missing) {
-                    gaps.push(format!("{}: no log lines at all from {a:02}:00 to {:02}:00", long_date(day), b + 1));
-                }
-            }
-            day = day + Days::new(1);
-        }
-        gaps
+        silences(&logged, profile, week.monday, week.end(), today).iter().map(Silence::describe).collect()
     }
-}
-
-/// Consecutive runs in sorted numbers, as (first, last).
-pub(super) fn runs(values: &[i64]) -> Vec<(i64, i64)> {
-    let mut runs: Vec<(i64, i64)> = Vec::new();
-    for &v in values {
-        match runs.last_mut() {
-            Some((_, last)) if *last + 1 == v => *last = v,
-            _ => runs.push((v, v)),
-        }
-    }
-    runs
 }
 
 pub(super) fn spike_chart(profile: &Profile, spike: &Spike, activity: &Activity, n: usize) -> HourlyAgainstUsual {
@@ -253,20 +229,11 @@ pub(super) fn roles(df: &polars::prelude::DataFrame) -> Result<(Vec<RoleRow>, Ho
     let blocked = columns::int_required(df, "blocked")?;
     let users = columns::int_required(df, "users")?;
     let rows: Vec<RoleRow> = (0..df.height())
-        .map(|i| {
-            let role = roles[i].clone().unwrap_or_default();
-            let group = match (role.as_str(), years[i]) {
-                ("pupil", Some(y)) => format!("pupils, Year {y}"),
-                ("pupil", None) => "pupils, year not known".to_string(),
-                ("unknown", _) => "unknown (not in the roster, or no user)".to_string(),
-                (other, _) => other.to_string(),
-            };
-            RoleRow {
-                group,
-                users: users[i].to_string(),
-                requests: requests[i].to_string(),
-                blocked: blocked[i].to_string(),
-            }
+        .map(|i| RoleRow {
+            group: group_label(roles[i].as_deref().unwrap_or_default(), years[i]),
+            users: users[i].to_string(),
+            requests: requests[i].to_string(),
+            blocked: blocked[i].to_string(),
         })
         .collect();
     let chart = HorizontalBars {
@@ -276,14 +243,4 @@ pub(super) fn roles(df: &polars::prelude::DataFrame) -> Result<(Vec<RoleRow>, Ho
         x_label: "blocked requests".into(),
     };
     Ok((rows, chart))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn consecutive_hours_form_runs() {
-        assert_eq!(runs(&[9, 10, 11, 14]), vec![(9, 11), (14, 14)]);
-    }
 }

@@ -6,12 +6,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use chrono::{Datelike, Days, NaiveDate, Timelike};
+use chrono::{Datelike, Days, NaiveDate};
 use serde::Serialize;
 
 use super::charts::{save, HeatMap, HorizontalBars, HourlyAgainstUsual, StackedBars};
 use super::incident_log;
 use super::pdf::Document;
+use super::silence::{silences, Silence};
 use crate::config::Profile;
 use crate::detect::high_risk::HighRisk;
 use crate::detect::out_of_hours::OutOfHours;
@@ -20,6 +21,8 @@ use crate::detect::severity::{severity_of, Severity};
 use crate::detect::spikes::Spike;
 use crate::detect::{Findings, NeedsAction, Scope};
 use crate::enrich::clock::date_from_days;
+use crate::incidents::register::{Incident, Register};
+use crate::incidents::suppress::{self, Hidden};
 use crate::private_fs::write_atomically;
 use crate::queries::{
     columns, Param, Params, BLOCKED_BY_DAY_CATEGORY, BLOCKED_SEARCHES, BY_ROLE, HOURLY_ACTIVITY, TOP_BLOCKED_DOMAINS,
@@ -86,6 +89,28 @@ struct ReportData {
     roles: Vec<RoleRow>,
     coverage_note: String,
     gaps: Vec<String>,
+    incidents: Vec<IncidentRow>,
+    suppressions: Vec<SuppressionRow>,
+}
+
+/// An incident still open from an earlier week, or one something was recorded about this week.
+#[derive(Serialize)]
+struct IncidentRow {
+    when: String,
+    who: String,
+    what: String,
+    status: String,
+    recorded: String,
+    id: String,
+}
+
+/// A suppression in force during the week, and what it hid.
+#[derive(Serialize)]
+struct SuppressionRow {
+    what: String,
+    by: String,
+    reason: String,
+    hidden: String,
 }
 
 #[derive(Serialize)]
@@ -177,13 +202,16 @@ struct RoleRow {
     blocked: String,
 }
 
-fn detect_week(data: &Path, profile: &Profile, week: Week) -> Result<Findings> {
-    Findings::detect_all(&Scope {
+/// The week's findings, less what the school's suppressions hide (returned with what each hid).
+fn detect_week(data: &Path, profile: &Profile, week: Week) -> Result<(Findings, Hidden)> {
+    let mut findings = Findings::detect_all(&Scope {
         data: data.to_path_buf(),
         schools: vec![profile.clone()],
         from: week.monday,
         to: week.end(),
-    })
+    })?;
+    let hidden = suppress::filter(data, profile, &mut findings)?;
+    Ok((findings, hidden))
 }
 
 /// Writes the week's report for one school into `out`: `<school>-<week>.pdf`, `charts/*.png|svg`,
@@ -200,7 +228,11 @@ pub fn write_weekly(data: &Path, profile: &Profile, week: Week, out: &Path) -> R
     };
     let this = params(week);
     let totals_now = totals(&WEEK_TOTALS.run(events.clone(), &this)?)?;
-    let findings = detect_week(data, profile, week)?;
+    let (findings, hidden) = detect_week(data, profile, week)?;
+    let summaries = findings.summaries();
+    let register = Register::new(data, &profile.id);
+    register.record_new(&summaries, chrono::Utc::now())?;
+    let incidents = register.incidents()?;
     let mut report = ReportData {
         school: profile.name.clone(),
         week: week.label(),
@@ -234,7 +266,7 @@ pub fn write_weekly(data: &Path, profile: &Profile, week: Week, out: &Path) -> R
             .to_string();
     } else {
         let totals_before = totals(&WEEK_TOTALS.run(events.clone(), &params(week.previous()))?)?;
-        let before = detect_week(data, profile, week.previous())?;
+        let (before, _) = detect_week(data, profile, week.previous())?;
         report.actions = actions(profile, &findings);
         report.totals = total_rows(&totals_now, &totals_before, &findings, &before);
         report.repeats = findings.repeats.iter().map(|r| repeat_row(profile, r)).collect();
@@ -277,13 +309,15 @@ pub fn write_weekly(data: &Path, profile: &Profile, week: Week, out: &Path) -> R
         report.coverage_note = coverage_note(&totals_now, report.gaps.len());
     }
 
+    report.incidents = incident_rows(profile, week, &incidents);
+    report.suppressions = suppression_rows(&hidden, week);
     document.add_file("data.json", serde_json::to_vec(&report)?);
     let pdf = out.join(format!("{stem}.pdf"));
     write_atomically(&pdf, &document.to_pdf()?)?;
     let findings_csv = out.join("findings.csv");
     let incident_log_csv = out.join("incident-log.csv");
-    write_atomically(&findings_csv, &incident_log::findings_csv(&findings)?)?;
-    write_atomically(&incident_log_csv, &incident_log::incident_log_csv(profile, &findings)?)?;
+    write_atomically(&findings_csv, &incident_log::findings_csv(profile, &summaries)?)?;
+    write_atomically(&incident_log_csv, &incident_log::incident_log_csv(profile, &summaries, &incidents)?)?;
     let action_lines = report.actions.iter().map(|a| format!("{}: {} [{}]", a.label, a.sentence, a.id)).collect();
     Ok(WeeklyFiles {
         pdf,

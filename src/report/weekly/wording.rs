@@ -128,6 +128,16 @@ pub(super) fn actions(profile: &Profile, f: &Findings) -> Vec<Action> {
     actions
 }
 
+/// A user group as reports name it: `staff`, `pupils, Year 9`, `unknown (…)`.
+pub fn group_label(role: &str, year_group: Option<i64>) -> String {
+    match (role, year_group) {
+        ("pupil", Some(y)) => format!("pupils, Year {y}"),
+        ("pupil", None) => "pupils, year not known".to_string(),
+        ("unknown", _) => "unknown (not in the roster, or no user)".to_string(),
+        (other, _) => other.to_string(),
+    }
+}
+
 /// The text with its first letter in capitals.
 pub fn capitalise(text: &str) -> String {
     let mut chars = text.chars();
@@ -203,4 +213,63 @@ pub(super) fn coverage_note(totals: &Totals, gaps: usize) -> String {
          authentication), so they cannot be traced to a person. {gaps_text}",
         totals.without_user, totals.requests
     )
+}
+
+/// Incidents still open from before the week, and those something was recorded about in it.
+pub(super) fn incident_rows(
+    profile: &Profile,
+    week: Week,
+    incidents: &std::collections::BTreeMap<String, Incident>,
+) -> Vec<IncidentRow> {
+    let local_day = |t: chrono::DateTime<chrono::Utc>| local(profile, t).date_naive();
+    let in_week = |t: chrono::DateTime<chrono::Utc>| (week.monday..week.end()).contains(&local_day(t));
+    let mut rows: Vec<(chrono::DateTime<chrono::Utc>, IncidentRow)> = incidents
+        .values()
+        .filter_map(|incident| {
+            let first = incident.first();
+            let start = first.start_utc.unwrap_or(first.recorded_at);
+            let latest = incident.latest();
+            let earlier_and_open = local_day(start) < week.monday && latest.status.is_open();
+            let acted_this_week =
+                incident.history.iter().any(|e| e.recorded_by != "filterwatch" && in_week(e.recorded_at));
+            if !(earlier_and_open || acted_this_week) {
+                return None;
+            }
+            let (action, outcome, by) = incident.recorded();
+            let mut recorded =
+                [action, outcome].iter().filter(|t| !t.is_empty()).copied().collect::<Vec<_>>().join("; ");
+            if !by.is_empty() {
+                recorded = format!("{recorded} ({by}, {})", local(profile, latest.recorded_at).format(SHORT_DAY));
+            }
+            let row = IncidentRow {
+                when: local(profile, start).format("%a %-d %b %H:%M").to_string(),
+                who: if first.user.is_empty() { "(several)".into() } else { first.user.clone() },
+                what: capitalise(&first.what),
+                status: latest.status.as_str().to_string(),
+                recorded: if recorded.is_empty() { "nothing recorded yet".into() } else { recorded },
+                id: first.id.clone(),
+            };
+            Some((start, row))
+        })
+        .collect();
+    rows.sort_by_key(|(start, _)| *start);
+    rows.into_iter().map(|(_, row)| row).collect()
+}
+
+/// Every suppression in force at some point of the week, with what it hid this week.
+pub(super) fn suppression_rows(hidden: &Hidden, week: Week) -> Vec<SuppressionRow> {
+    hidden
+        .iter()
+        .filter(|(s, ids)| !ids.is_empty() || s.in_force(week.monday) || s.in_force(week.end() - Days::new(1)))
+        .map(|(s, ids)| SuppressionRow {
+            what: s.describe(),
+            by: format!("{} on {}", s.by, s.added.format("%-d %b %Y")),
+            reason: s.reason.clone(),
+            hidden: match ids.len() {
+                0 => "nothing this week".to_string(),
+                1 => "1 finding this week".to_string(),
+                n => format!("{n} findings this week"),
+            },
+        })
+        .collect()
 }
