@@ -28,6 +28,8 @@ enum Command {
     Repeats(cmd::findings::Args),
     /// The coordinator's weekly PDF, charts and incident-log CSV for one school.
     Report(cmd::report::Args),
+    /// The annual filtering and monitoring review: PDF and CSVs, `--no-names` for governors.
+    Review(cmd::review::Args),
     /// The cron job: ingest what is new, detect, alert, weekly report on Mondays, retention.
     Nightly(cmd::nightly::Args),
     /// Follow the logs as they are written and alert the DSL to high-risk incidents at once.
@@ -63,6 +65,7 @@ fn main() -> ExitCode {
         Command::Repeats(args) => cmd::findings::run(Kind::Repeat, args),
         Command::Evidence(args) => cmd::evidence::run(args),
         Command::Report(args) => cmd::report::run(args),
+        Command::Review(args) => cmd::review::run(args),
         Command::Nightly(args) => cmd::nightly::run(args),
         Command::Watch(args) => cmd::watch::run(args),
         Command::Incident(args) => cmd::incident::run(args),

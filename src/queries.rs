@@ -51,8 +51,17 @@ pub const BLOCKED_SEARCHES: Query = query!("blocked_searches");
 /// Requests and blocks by role and year group.
 pub const BY_ROLE: Query = query!("by_role");
 
+/// Requests per client address and role (the review's device ranges).
+pub const REQUESTS_BY_ADDRESS: Query = query!("requests_by_address");
+/// Blocked requests per day, category and role (the review's months).
+pub const BLOCKED_BY_DATE_CATEGORY_ROLE: Query = query!("blocked_by_date_category_role");
+/// The domains blocked in some categories (the review's possible over-blocking).
+pub const BLOCKED_DOMAINS_IN_CATEGORIES: Query = query!("blocked_domains_in_categories");
+/// Log lines per day and hour (the review's silent days and hours).
+pub const LOGGED_HOURS: Query = query!("logged_hours");
+
 /// Every query, for tools that run them all (the Spark comparison).
-pub const ALL: [Query; 12] = [
+pub const ALL: [Query; 16] = [
     BLOCKED_REQUESTS,
     BLOCKED_HOURLY,
     OBSERVED_DAYS,
@@ -65,6 +74,10 @@ pub const ALL: [Query; 12] = [
     TOP_BLOCKED_DOMAINS,
     BLOCKED_SEARCHES,
     BY_ROLE,
+    REQUESTS_BY_ADDRESS,
+    BLOCKED_BY_DATE_CATEGORY_ROLE,
+    BLOCKED_DOMAINS_IN_CATEGORIES,
+    LOGGED_HOURS,
 ];
 
 /// A parameter value, written into the SQL as a literal.

@@ -261,6 +261,34 @@ pub fn school_dates(root: &Path, school: &str) -> Result<std::collections::BTree
     Ok(dates)
 }
 
+/// The relative path of one version of a school's profile as ingest first saw it at `seen`
+/// (UTC): `profiles/<school>/<YYYYMMDDTHHMMSS.ffffffZ>.toml`. Every version is kept, so the annual
+/// review can show each change of settings and when it took effect.
+pub fn profile_version_path(school: &str, seen: chrono::DateTime<chrono::Utc>) -> PathBuf {
+    PathBuf::from("profiles").join(school).join(format!("{}.toml", seen.format("%Y%m%dT%H%M%S%.6fZ")))
+}
+
+/// Every version of a school's profile ingest has seen, oldest first, with when it was first
+/// seen; empty for a dataset written before versions were kept.
+pub fn profile_versions(root: &Path, school: &str) -> Result<Vec<(chrono::DateTime<chrono::Utc>, String)>> {
+    let dir = root.join("profiles").join(school);
+    let entries = match fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e).with_context(|| format!("cannot list {}", dir.display())),
+    };
+    let mut versions = Vec::new();
+    for entry in entries {
+        let path = entry.with_context(|| format!("cannot list {}", dir.display()))?.path();
+        let stamp = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+        let Ok(seen) = chrono::NaiveDateTime::parse_from_str(stamp, "%Y%m%dT%H%M%S%.fZ") else { continue };
+        let text = fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        versions.push((seen.and_utc(), text));
+    }
+    versions.sort();
+    Ok(versions)
+}
+
 /// A school's settings (hours, thresholds, severities) from the profile copy ingest keeps in the
 /// dataset; the defaults when there is none.
 pub fn school_settings(root: &Path, school: &str) -> Result<crate::config::Profile> {

@@ -13,6 +13,7 @@ pub mod nightly;
 pub mod prune;
 pub mod query;
 pub mod report;
+pub mod review;
 pub mod watch;
 
 /// Exit code: the job failed (a file could not be read, a write failed).

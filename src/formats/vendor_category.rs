@@ -34,6 +34,8 @@ const COMMON: &[(&[&str], &str)] = &[
     (&["software update", "software download", "updates"], "updates"),
     (&["education", "reference"], "education"),
     (&["search engine"], "search"),
+    (&["health", "medic"], "health"),
+    (&["news"], "news"),
 ];
 
 /// The common category for a vendor's category name, or the name itself (lower-cased) when no
@@ -62,6 +64,9 @@ mod tests {
         assert_eq!(common_category("Games"), "games");
         assert_eq!(common_category("Social Networking"), "socialnetworking");
         assert_eq!(common_category("Advertising"), "ads");
+        assert_eq!(common_category("Health and Wellness"), "health");
+        assert_eq!(common_category("News and Media"), "news");
+        assert_eq!(common_category("Sex Education"), "adult");
         assert_eq!(common_category("Internet Telephony"), "internet telephony");
     }
 }

@@ -22,7 +22,7 @@ use crate::enrich::{Enricher, SchoolContext};
 use crate::event::EventSource;
 use crate::formats::detect::{self, FormatHints};
 use crate::formats::{FormatChoice, FormatName, Parser};
-use crate::store::{Dataset, Manifest, ManifestEntry};
+use crate::store::{self, Dataset, Manifest, ManifestEntry};
 use crate::stored_path;
 use follow::{FollowCache, Position};
 use known::KnownContents;
@@ -125,8 +125,12 @@ pub fn ingest(
     partitions.finish()?;
     if reports.iter().any(|r| r.outcome == Outcome::Ingested) {
         let settings = staging.path(&Dataset::profile_path(&school_id))?;
-        std::fs::write(&settings, &pool.school.profile.source_text)
-            .with_context(|| format!("cannot write {}", settings.display()))?;
+        let text = &pool.school.profile.source_text;
+        std::fs::write(&settings, text).with_context(|| format!("cannot write {}", settings.display()))?;
+        if store::profile_versions(data.root(), &school_id)?.last().is_none_or(|(_, last)| last != text) {
+            let version = staging.path(&store::profile_version_path(&school_id, chrono::Utc::now()))?;
+            std::fs::write(&version, text).with_context(|| format!("cannot write {}", version.display()))?;
+        }
         staging.commit(&manifest, data.root())?;
     } else if renamed {
         // Nothing new, but known content was seen under a new name (a rotation): remember it,

@@ -29,6 +29,7 @@ PARAMS = {
     "date": "2026-10-21", "hour_from": "10", "hour_to": "11", "subject": "games",
     "school_weekdays": "1,2,3,4,5", "holiday_dates": "2026-10-26,2026-10-27",
     "staff_start_minute": "420", "staff_end_minute": "1140",
+    "categories": "education,search,health,news,games",
 }
 
 
