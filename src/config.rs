@@ -9,7 +9,7 @@ use anyhow::{bail, Context, Result};
 use crate::formats::csv_export::CsvMapping;
 use chrono::{NaiveDate, NaiveTime, Weekday};
 use chrono_tz::Tz;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// An error in what the user gave (profile, flags), as opposed to a failure while working: the
 /// commands exit with code 2 for it.
@@ -45,6 +45,9 @@ pub struct Profile {
     pub squid_logformat: Option<String>,
     /// Column mapping for CSV exports.
     pub csv: Option<CsvMapping>,
+    /// The school's own DNS domains (`riverside.local`, `riverside.sch.uk`): hosts under them
+    /// name its machines and people, so `export` replaces them with pseudonyms.
+    pub internal_domains: Vec<String>,
     /// Days of data to keep; `nightly` deletes older date partitions, rejects and alerts.
     /// Absent: keep everything.
     pub retention_days: Option<u32>,
@@ -69,7 +72,7 @@ pub struct Profile {
 }
 
 /// Thresholds of the three detections, all with defaults.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct DetectSettings {
     /// Blocked requests in one hour below which nothing is a spike.
@@ -131,7 +134,7 @@ impl Default for DetectSettings {
 /// Which categories matter how much. A category is in a tier when its words contain one of the
 /// tier's entries (`Proxy Avoidance` is in `proxy`); `high` is checked first, then `medium`,
 /// then `ignored`; anything else is `low`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Severities {
     /// Safeguarding concerns: adult content, filter bypass, self-harm, extremism (the Prevent
@@ -307,6 +310,8 @@ struct RawProfile {
     format: Option<String>,
     squid_logformat: Option<String>,
     csv: Option<CsvMapping>,
+    #[serde(default)]
+    internal_domains: Vec<String>,
     retention_days: Option<u32>,
     #[serde(default = "default_incident_retention_days")]
     incident_retention_days: u32,
@@ -374,6 +379,29 @@ impl Profile {
         Profile::from_toml(&text, &base_dir).with_context(|| format!("bad profile {}", path.display()))
     }
 
+    /// The settings a school's rules need and nothing that names a person or a path: id, name,
+    /// time zone, hours, holidays, thresholds and severity lists, as profile TOML. `export` sends
+    /// it with the school's events so the local authority judges each school by its own hours;
+    /// the roster, logs, alert addresses and role patterns stay at the school.
+    pub fn settings_toml(&self) -> Result<String> {
+        use toml::Value;
+        let texts = |items: Vec<String>| Value::Array(items.into_iter().map(Value::String).collect());
+        let hours = &self.hours;
+        let mut hours_table = toml::Table::new();
+        hours_table.insert("staff_start".into(), Value::String(hours.staff_start.format("%H:%M").to_string()));
+        hours_table.insert("staff_end".into(), Value::String(hours.staff_end.format("%H:%M").to_string()));
+        hours_table.insert("school_days".into(), texts(hours.school_days.iter().map(|d| d.to_string()).collect()));
+        hours_table.insert("holidays".into(), texts(hours.holidays.iter().map(|(a, b)| format!("{a}..{b}")).collect()));
+        let mut table = toml::Table::new();
+        table.insert("id".into(), Value::String(self.id.clone()));
+        table.insert("name".into(), Value::String(self.name.clone()));
+        table.insert("timezone".into(), Value::String(self.timezone.name().to_string()));
+        table.insert("hours".into(), Value::Table(hours_table));
+        table.insert("detect".into(), Value::try_from(&self.detect)?);
+        table.insert("severity".into(), Value::try_from(&self.severity)?);
+        Ok(toml::to_string(&table)?)
+    }
+
     /// Parses and validates a profile from TOML text; relative paths are resolved against
     /// `base_dir`. Validation only: the roster and category files it names are read by the
     /// school context ([`crate::enrich::SchoolContext`]) when a run needs them.
@@ -417,6 +445,7 @@ impl Profile {
             format: raw.format,
             squid_logformat: raw.squid_logformat,
             csv: raw.csv,
+            internal_domains: parse_internal_domains(&raw.internal_domains)?,
             retention_days: raw.retention_days,
             incident_retention_days: raw.incident_retention_days,
             reject_older_than_days: raw.reject_older_than_days,
@@ -480,6 +509,19 @@ fn parse_hours(raw: &RawHours) -> Result<Hours> {
     Ok(Hours { staff_start, staff_end, school_days, holidays })
 }
 
+/// Lower-cased domains without a leading or trailing dot; an empty or spaced one names the key.
+fn parse_internal_domains(raw: &[String]) -> Result<Vec<String>> {
+    raw.iter()
+        .map(|d| {
+            let domain = d.trim().trim_matches('.').to_lowercase();
+            if domain.is_empty() || domain.contains(char::is_whitespace) || domain.contains('/') {
+                bail!("key `internal_domains`: {d:?} is not a domain like \"riverside.local\"");
+            }
+            Ok(domain)
+        })
+        .collect()
+}
+
 /// Parses `2026-10-26..2026-10-30` (inclusive) or a single `2026-12-25`.
 fn parse_date_range(text: &str) -> Result<(NaiveDate, NaiveDate)> {
     let date = |s: &str| {
@@ -530,6 +572,42 @@ mod tests {
     #[test]
     fn numeric_id_is_refused() {
         assert!(Profile::from_toml("id = \"00123\"\n", Path::new(".")).is_err());
+    }
+
+    #[test]
+    fn the_settings_sent_with_an_export_read_back_the_same_and_name_no_file_or_address() {
+        let text = r#"
+id = "riverside"
+name = "Riverside Academy"
+roster = "roster.csv"
+logs = ["/var/log/squid/access.log*"]
+internal_domains = ["Riverside.LOCAL."]
+[hours]
+staff_end = "18:30"
+school_days = ["Mon", "Tue", "Wed", "Thu"]
+holidays = ["2026-10-26..2026-10-30", "2026-12-25"]
+[detect]
+repeat_min_attempts = 7
+[severity]
+high = ["proxy"]
+[alerts]
+dsl = ["dsl@riverside.example"]
+"#;
+        let profile = Profile::from_toml(text, Path::new(".")).unwrap();
+        assert_eq!(profile.internal_domains, vec!["riverside.local"]);
+        let sent = profile.settings_toml().unwrap();
+        for private in ["roster", "access.log", "dsl@", "riverside.local"] {
+            assert!(!sent.contains(private), "{private} in {sent}");
+        }
+        let back = Profile::from_toml(&sent, Path::new(".")).unwrap();
+        assert_eq!((back.id.as_str(), back.name.as_str()), ("riverside", "Riverside Academy"));
+        assert_eq!(back.hours.staff_end, profile.hours.staff_end);
+        assert_eq!(back.hours.school_days, profile.hours.school_days);
+        assert_eq!(back.hours.holidays, profile.hours.holidays);
+        assert_eq!(back.detect, profile.detect);
+        assert_eq!(back.severity, profile.severity);
+        let bad = Profile::from_toml("id = \"x\"\ninternal_domains = [\"a b\"]\n", Path::new(".")).unwrap_err();
+        assert!(bad.to_string().contains("internal_domains"), "{bad}");
     }
 
     #[test]

@@ -17,8 +17,11 @@ use arrow::record_batch::RecordBatch;
 /// What happens to a column in anything that leaves the school (`filterwatch export`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Privacy {
-    /// Copied as it is: times, role, year group, host, domain, category, action.
+    /// Copied as it is: times, role, year group, category, action.
     Keep,
+    /// A host or domain: public sites kept, the school's own machines and people's pages
+    /// replaced (`aggregate::site`).
+    Site,
     /// Replaced by a keyed pseudonym with this kind letter (`u-…`, `a-…`, `d-…`).
     Pseudonymise(char),
     /// Emptied: it can hold names, e-mail addresses or typed text, or tie a row to one file.
@@ -131,10 +134,10 @@ event_columns! {
     method: StringBuilder = StringBuilder::new(), DataType::Utf8, nullable: false, Privacy::Keep,
         push: |b, row, _s| b.append_value(row.method);
     /// Lower-cased host; null when the request had none.
-    host: StringBuilder = StringBuilder::new(), DataType::Utf8, nullable: true, Privacy::Keep,
+    host: StringBuilder = StringBuilder::new(), DataType::Utf8, nullable: true, Privacy::Site,
         push: |b, row, _s| b.append_option(row.host);
     /// Registrable domain; null with the host.
-    domain: StringBuilder = StringBuilder::new(), DataType::Utf8, nullable: true, Privacy::Keep,
+    domain: StringBuilder = StringBuilder::new(), DataType::Utf8, nullable: true, Privacy::Site,
         push: |b, row, _s| b.append_option(row.domain);
     /// Full URL when known.
     url: StringBuilder = StringBuilder::new(), DataType::Utf8, nullable: true, Privacy::Drop,
@@ -253,7 +256,7 @@ mod tests {
             assert_eq!((field.name().as_str(), field.is_nullable()), (column.name, column.nullable));
             match column.privacy {
                 Privacy::Drop => assert!(column.nullable, "{}: a dropped column must be nullable", column.name),
-                Privacy::Pseudonymise(_) | Privacy::Topic | Privacy::Basename => {
+                Privacy::Pseudonymise(_) | Privacy::Site | Privacy::Topic | Privacy::Basename => {
                     assert_eq!(field.data_type(), &DataType::Utf8, "{}", column.name)
                 }
                 Privacy::Keep => {}

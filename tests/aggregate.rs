@@ -5,6 +5,7 @@ use std::io::Write;
 use std::process::Command;
 use std::sync::Arc;
 
+use filterwatch::aggregate::disclosure::SmallNumbers;
 use filterwatch::aggregate::export::export;
 use filterwatch::aggregate::la_report::write_la_report;
 use filterwatch::aggregate::pseudonym::Pseudonymiser;
@@ -54,7 +55,7 @@ fn school_weeks_match_each_schools_detections_and_outliers_stand_out() {
     }
     let share = dir.path().join("share");
     export(&data, &share, &[], &mut Pseudonymiser::new(b"the local authority's own key")).unwrap();
-    let rows = school_weeks(&share).unwrap();
+    let rows = school_weeks(&share, SmallNumbers::default()).unwrap();
     assert_eq!(rows.len(), 7, "one row per school for the one week");
     for row in &rows {
         let scope = Scope::new(&data, Some(&row.school), None, None, None).unwrap();
@@ -69,7 +70,7 @@ fn school_weeks_match_each_schools_detections_and_outliers_stand_out() {
     assert!(rows.iter().filter(|r| !r.stands_out.is_empty()).all(|r| r.school == "willow"), "{rows:#?}");
 
     let out = dir.path().join("la");
-    let files = write_la_report(&rows, &out).unwrap();
+    let files = write_la_report(&rows, SmallNumbers::default(), &out).unwrap();
     let mut outputs = match Command::new("pdftotext").args([files.pdf.to_str().unwrap(), "-"]).output() {
         Ok(pdf) => {
             let text = String::from_utf8_lossy(&pdf.stdout).to_string();
@@ -83,6 +84,28 @@ fn school_weeks_match_each_schools_detections_and_outliers_stand_out() {
             String::new()
         }
     };
+    // Counts of 1 to 4 people are published as `<5`, with the rate made from them withheld.
+    let mut published = csv::Reader::from_path(&files.school_weeks_csv).unwrap();
+    let headers = published.headers().unwrap().clone();
+    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let mut hidden = 0;
+    for record in published.records() {
+        let record = record.unwrap();
+        let raw = rows.iter().find(|r| r.school == record[column("school")]).unwrap();
+        let cell = |name: &str| record[column(name)].to_string();
+        if (1..5).contains(&raw.high_repeats) {
+            hidden += 1;
+            assert_eq!((cell("high_repeats"), cell("high_repeats_per_1000")), ("<5".into(), "withheld".into()));
+        } else {
+            assert_eq!(cell("high_repeats"), raw.high_repeats.to_string());
+        }
+        assert_eq!(cell("out_of_hours_sessions"), SmallNumbers::default().count(raw.out_of_hours_sessions));
+    }
+    assert!(hidden > 0, "small schools have 1 to 4 high-severity findings: the rule is exercised");
+    assert!(rows.iter().all(|r| !r.stands_out.contains("repeats") || r.high_repeats >= 5), "{rows:#?}");
+    // The share carries each school's own settings (the generated half term), not the defaults.
+    let sent = std::fs::read_to_string(share.join("profiles/willow.toml")).unwrap();
+    assert!(sent.contains("holidays") && sent.contains("2026-10-26"), "{sent}");
     outputs.push_str(&std::fs::read_to_string(&files.school_weeks_csv).unwrap());
     outputs.push_str(&std::fs::read_to_string(&files.outliers_csv).unwrap());
     for chart in &files.charts {

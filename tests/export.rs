@@ -113,3 +113,60 @@ fn export_refuses_without_a_key() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("at least 16"));
 }
+
+#[test]
+fn the_schools_own_hosts_and_peoples_pages_stay_and_its_settings_travel() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = WeekSpec { pupils: 60, staff: 8, requests_per_pupil_day: 20, ..WeekSpec::demo() };
+    let week = filterwatch::demo::generator::generate(&spec, &dir.path().join("school")).unwrap();
+    let profile = std::fs::read_to_string(&week.profile).unwrap();
+    let profile = profile.replacen("\n[hours]", "\ninternal_domains = [\"riverside.sch.uk\"]\n\n[hours]", 1);
+    std::fs::write(&week.profile, &profile).unwrap();
+    let extra = dir.path().join("school/logs/internal.log");
+    let hosts = [
+        "http://jsmith-laptop.riverside.local/share",
+        "http://john-smith-portfolio.github.io/",
+        "http://10.1.2.3/printers",
+        "https://mrsmith.riverside.sch.uk/homework",
+        "http://fileserver/",
+    ];
+    let lines: String = hosts
+        .iter()
+        .enumerate()
+        .map(|(n, url)| {
+            format!(
+                "{}.000 5 10.20.1.2 TCP_MISS/200 500 GET {url} - HIER_DIRECT/10.1.2.3 text/html\n",
+                1_792_396_800 + n
+            )
+        })
+        .collect();
+    std::fs::write(&extra, lines).unwrap();
+    let data = dir.path().join("data");
+    let mut args = vec!["ingest", "--config", week.profile.to_str().unwrap(), "--data", data.to_str().unwrap()];
+    let logs: Vec<String> = week.logs.iter().chain([&extra]).map(|p| p.display().to_string()).collect();
+    args.extend(logs.iter().map(String::as_str));
+    let out = Command::new(env!("CARGO_BIN_EXE_filterwatch")).args(&args).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let share = dir.path().join("share");
+    export(&data, &share, &[], &mut Pseudonymiser::new(KEY)).unwrap();
+    let shared = frame(&share);
+    let mut names: Vec<String> = columns::text(&shared, "host").unwrap().into_iter().flatten().collect();
+    names.extend(columns::text(&shared, "domain").unwrap().into_iter().flatten());
+    for secret in ["smith", "riverside.local", "riverside.sch.uk", "10.1.2.3", "fileserver"] {
+        assert!(!names.iter().any(|n| n.contains(secret)), "{secret} left the school");
+    }
+    assert!(names.iter().any(|n| n == "*.github.io"), "a personal page keeps its platform");
+    assert!(names.iter().any(|n| n == "www.google.com"), "public sites stay as logged");
+    assert!(names.iter().filter(|n| n.starts_with("h-")).count() >= 4, "the school's own hosts are pseudonyms");
+
+    // The school's settings travel with its events; its roster, logs and addresses do not.
+    let sent = std::fs::read_to_string(share.join("profiles/riverside.toml")).unwrap();
+    let settings = filterwatch::config::Profile::from_toml(&sent, Path::new(".")).unwrap();
+    let own = filterwatch::config::Profile::load(&week.profile).unwrap();
+    assert_eq!(settings.hours.holidays, own.hours.holidays);
+    assert!(!settings.hours.holidays.is_empty());
+    for private in ["roster", "logs", "riverside.sch.uk", "role_rules"] {
+        assert!(!sent.contains(private), "{private} in {sent}");
+    }
+}

@@ -2,8 +2,12 @@
 //! identifier replaced or removed. Users, client addresses and device names become keyed
 //! pseudonyms; URLs (paths and queries can carry names and e-mail addresses), the filter's reason
 //! text (it can quote them) and user agents (a fingerprint) are dropped; a search keeps only its
-//! topic (`topic:selfharm`), never its words; only the base name of the source file is kept. Role, year group, host, domain,
-//! category, action and times stay, so every analysis of behaviour still works.
+//! topic (`topic:selfharm`), never its words; only the base name of the source file is kept.
+//! Hosts and domains of public sites stay, but the school's own machines and people's own pages
+//! are replaced ([`super::site`]). Role, year group, category, action and times stay, so every
+//! analysis of behaviour still works. Each school's settings (hours, holidays, thresholds,
+//! severity lists; never the roster) go with its events as `profiles/<school>.toml`, so the local
+//! authority judges every school by its own hours.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -16,6 +20,7 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::ArrowWriter;
 
 use super::pseudonym::Pseudonymiser;
+use super::site::published;
 use crate::detect::severity::{search_topic, TOPIC_PREFIX};
 use crate::event::{self, Privacy};
 use crate::private_fs::write_atomically;
@@ -33,15 +38,23 @@ pub struct Exported {
 /// Exports the events of `schools` (every school when empty) from `data` into `out`.
 pub fn export(data: &Path, out: &Path, schools: &[String], pseudonymiser: &mut Pseudonymiser) -> Result<Exported> {
     let mut exported = Exported::default();
+    let mut internal_domains: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     for source in event_files(&data.join("events"))? {
         let relative = source.strip_prefix(data).expect("inside the dataset").to_path_buf();
         let school = relative
             .components()
             .nth(1)
             .map(|c| c.as_os_str().to_string_lossy().trim_start_matches("school=").to_string());
-        if !schools.is_empty() && !school.is_some_and(|s| schools.contains(&s)) {
-            continue;
+        let Some(school) = school.filter(|s| schools.is_empty() || schools.contains(s)) else { continue };
+        if !internal_domains.contains_key(&school) {
+            let settings = crate::store::school_settings(data, &school)?;
+            let path = out.join(crate::store::Dataset::profile_path(&school));
+            std::fs::create_dir_all(path.parent().expect("profiles folder"))
+                .with_context(|| format!("cannot create {}", path.display()))?;
+            write_atomically(&path, settings.settings_toml()?.as_bytes())?;
+            internal_domains.insert(school.clone(), settings.internal_domains);
         }
+        let internal = &internal_domains[&school];
         let target = out.join(&relative);
         std::fs::create_dir_all(target.parent().expect("partition folder"))
             .with_context(|| format!("cannot create {}", target.display()))?;
@@ -52,7 +65,7 @@ pub fn export(data: &Path, out: &Path, schools: &[String], pseudonymiser: &mut P
         // The file's own schema: files written by an earlier version lack later columns.
         let mut writer = ArrowWriter::try_new(Vec::new(), reader.schema(), Some(writer_properties()))?;
         for batch in reader {
-            let batch = pseudonymise(&batch?, pseudonymiser)?;
+            let batch = pseudonymise(&batch?, internal, pseudonymiser)?;
             exported.rows += batch.num_rows();
             writer.write(&batch)?;
         }
@@ -83,7 +96,7 @@ fn event_files(events: &Path) -> Result<Vec<PathBuf>> {
 /// One batch with its identifiers replaced or dropped, column by column as the event schema
 /// classes them ([`event::Privacy`]). A column the schema does not class is refused, never
 /// copied through in clear.
-fn pseudonymise(batch: &RecordBatch, pseudonymiser: &mut Pseudonymiser) -> Result<RecordBatch> {
+fn pseudonymise(batch: &RecordBatch, internal: &[String], pseudonymiser: &mut Pseudonymiser) -> Result<RecordBatch> {
     let schema = batch.schema();
     let mut columns: Vec<ArrayRef> = Vec::with_capacity(batch.num_columns());
     for (field, column) in schema.fields().iter().zip(batch.columns()) {
@@ -98,6 +111,9 @@ fn pseudonymise(batch: &RecordBatch, pseudonymiser: &mut Pseudonymiser) -> Resul
             Privacy::Pseudonymise(kind) => {
                 Arc::new(text().iter().map(|v| v.map(|v| pseudonymiser.pseudonym(kind, v))).collect::<StringArray>())
             }
+            Privacy::Site => Arc::new(
+                text().iter().map(|v| v.map(|v| published(v, internal, pseudonymiser))).collect::<StringArray>(),
+            ),
             Privacy::Topic => {
                 let topic = |terms: &str| search_topic(terms).map(|t| format!("{TOPIC_PREFIX}{t}"));
                 Arc::new(text().iter().map(|v| v.and_then(topic)).collect::<StringArray>())
@@ -127,7 +143,7 @@ mod tests {
         let text = |v: &str| Arc::new(StringArray::from(vec![v])) as ArrayRef;
         let batch = RecordBatch::try_new(schema, vec![text("09jbloggs"), text("lives at …")]).unwrap();
         let mut pseudonymiser = Pseudonymiser::new(b"0123456789abcdef0123");
-        let err = pseudonymise(&batch, &mut pseudonymiser).unwrap_err();
+        let err = pseudonymise(&batch, &[], &mut pseudonymiser).unwrap_err();
         assert!(err.to_string().contains("pupil_notes"), "{err}");
     }
 }

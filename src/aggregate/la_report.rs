@@ -1,11 +1,13 @@
 //! The adviser's outputs from the cross-school views: `school-weeks.csv`, `outliers.csv`, charts
-//! (PNG and SVG) and a PDF in the weekly report's style. Only per-school numbers go in.
+//! (PNG and SVG) and a PDF in the weekly report's style. Only per-school numbers go in, and
+//! counts of people below the disclosure threshold are printed as `<5` ([`SmallNumbers`]).
 
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use serde::Serialize;
 
+use super::disclosure::SmallNumbers;
 use super::views::{SchoolWeek, STANDS_OUT_Z};
 use crate::private_fs::write_atomically;
 use crate::report::charts::{save, HorizontalBars};
@@ -35,8 +37,9 @@ struct Data {
     weeks: String,
     generated: String,
     threshold: f64,
+    small_numbers: String,
     outliers: Vec<Outlier>,
-    rows: Vec<Row>,
+    rows: Vec<Published>,
     charts: Charts,
 }
 
@@ -47,20 +50,24 @@ struct Outlier {
     why: String,
 }
 
+/// One school-week as published: the CSV row and the PDF's table row.
 #[derive(Serialize)]
-struct Row {
+struct Published {
     school: String,
     week: String,
     requests: String,
+    blocked: String,
     blocked_rate: String,
-    change: String,
+    blocked_rate_change: String,
     pupils: String,
-    repeats: String,
-    ooh: String,
+    high_repeats: String,
+    high_repeats_per_1000: String,
+    out_of_hours_sessions: String,
     spikes: String,
-    no_user: String,
-    silent: String,
-    categories: String,
+    no_user_rate: String,
+    silent_school_days: String,
+    top_categories: String,
+    stands_out: String,
 }
 
 #[derive(Serialize)]
@@ -70,7 +77,7 @@ struct Charts {
 }
 
 /// Writes the CSVs, charts and PDF for `rows` into `out`.
-pub fn write_la_report(rows: &[SchoolWeek], out: &Path) -> Result<LaFiles> {
+pub fn write_la_report(rows: &[SchoolWeek], small: SmallNumbers, out: &Path) -> Result<LaFiles> {
     std::fs::create_dir_all(out)?;
     let weeks: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.week.as_str()).collect();
     let schools: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.school.as_str()).collect();
@@ -82,7 +89,7 @@ pub fn write_la_report(rows: &[SchoolWeek], out: &Path) -> Result<LaFiles> {
     let school_weeks_csv = out.join("school-weeks.csv");
     let mut csv = SafeCsv::new(Vec::new());
     for row in rows {
-        csv.serialize(row)?;
+        csv.serialize(published(row, small))?;
     }
     write_atomically(&school_weeks_csv, &csv.into_inner()?)?;
     let outliers: Vec<&SchoolWeek> = rows.iter().filter(|r| !r.stands_out.is_empty()).collect();
@@ -108,10 +115,12 @@ pub fn write_la_report(rows: &[SchoolWeek], out: &Path) -> Result<LaFiles> {
         bars: bars(|r| r.blocked_rate, 10.0),
         x_label: "blocked per 1,000 requests".into(),
     };
+    let mut repeat_bars = bars(|r| r.high_repeats_per_1000, 1.0);
+    repeat_bars.retain(|(school, _)| latest.iter().any(|r| &r.school == school && !small.hides(r.high_repeats)));
     let repeats = HorizontalBars {
         name: "high-repeats-by-school".into(),
-        title: "High-severity repeated attempts per 1,000 pupils".into(),
-        bars: bars(|r| r.high_repeats_per_1000, 1.0),
+        title: format!("High-severity repeated attempts per 1,000 pupils (schools with {} or more)", small.threshold),
+        bars: repeat_bars,
         x_label: "per 1,000 pupils".into(),
     };
     let chart_dir = out.join("charts");
@@ -130,11 +139,12 @@ pub fn write_la_report(rows: &[SchoolWeek], out: &Path) -> Result<LaFiles> {
         weeks: span.clone(),
         generated: chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string(),
         threshold: STANDS_OUT_Z,
+        small_numbers: small.count(1),
         outliers: outliers
             .iter()
             .map(|r| Outlier { school: r.school.clone(), week: r.week.clone(), why: r.stands_out.clone() })
             .collect(),
-        rows: rows.iter().map(row).collect(),
+        rows: rows.iter().map(|r| published(r, small)).collect(),
         charts: Charts { rate: add(&rate, &mut document)?, repeats: add(&repeats, &mut document)? },
     };
     document.add_file("data.json", serde_json::to_vec(&data)?);
@@ -143,19 +153,22 @@ pub fn write_la_report(rows: &[SchoolWeek], out: &Path) -> Result<LaFiles> {
     Ok(LaFiles { pdf, school_weeks_csv, outliers_csv, charts })
 }
 
-fn row(r: &SchoolWeek) -> Row {
-    Row {
+fn published(r: &SchoolWeek, small: SmallNumbers) -> Published {
+    Published {
         school: r.school.clone(),
         week: r.week.clone(),
         requests: r.requests.to_string(),
+        blocked: r.blocked.to_string(),
         blocked_rate: format!("{:.1}", r.blocked_rate),
-        change: r.blocked_rate_change.map(|c| format!("{c:+.1}")).unwrap_or_default(),
-        pupils: r.pupils.to_string(),
-        repeats: format!("{:.1}", r.high_repeats_per_1000),
-        ooh: r.out_of_hours_sessions.to_string(),
+        blocked_rate_change: r.blocked_rate_change.map(|c| format!("{c:+.1}")).unwrap_or_default(),
+        pupils: small.count(r.pupils),
+        high_repeats: small.count(r.high_repeats),
+        high_repeats_per_1000: small.rate(r.high_repeats, r.high_repeats_per_1000),
+        out_of_hours_sessions: small.count(r.out_of_hours_sessions),
         spikes: r.spikes.to_string(),
-        no_user: format!("{:.1}", r.no_user_rate),
-        silent: r.silent_school_days.to_string(),
-        categories: r.top_categories.clone(),
+        no_user_rate: format!("{:.1}", r.no_user_rate),
+        silent_school_days: r.silent_school_days.to_string(),
+        top_categories: r.top_categories.clone(),
+        stands_out: r.stands_out.clone(),
     }
 }

@@ -2,7 +2,9 @@
 //! username, client address, device name, URL path, search term or user agent survives), and,
 //! later, the cross-school views built on it.
 
+pub mod disclosure;
 pub mod export;
 pub mod la_report;
 pub mod pseudonym;
+pub mod site;
 pub mod views;

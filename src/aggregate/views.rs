@@ -12,6 +12,7 @@ use anyhow::Result;
 use chrono::{Datelike, Days, NaiveDate};
 use serde::Serialize;
 
+use super::disclosure::SmallNumbers;
 use crate::detect::severity::{severity_of, Severity};
 use crate::detect::spikes::robust_score;
 use crate::detect::{Findings, Scope};
@@ -57,8 +58,9 @@ pub struct SchoolWeek {
     pub stands_out: String,
 }
 
-/// Every school-week of the dataset, with week-on-week change and outliers marked.
-pub fn school_weeks(data: &Path) -> Result<Vec<SchoolWeek>> {
+/// Every school-week of the dataset, with week-on-week change and outliers marked (never on a
+/// count of people too small to publish).
+pub fn school_weeks(data: &Path, small: SmallNumbers) -> Result<Vec<SchoolWeek>> {
     let mut rows = Vec::new();
     for school in store::schools(data)? {
         let profile = store::school_settings(data, &school)?;
@@ -75,7 +77,7 @@ pub fn school_weeks(data: &Path) -> Result<Vec<SchoolWeek>> {
             }
         }
     }
-    mark_outliers(&mut rows);
+    mark_outliers(&mut rows, small);
     Ok(rows)
 }
 
@@ -165,23 +167,27 @@ fn silent_days(data: &Path, profile: &crate::config::Profile, week: Week) -> Res
 
 /// Marks, within each week, schools whose blocked rate, high-severity repeats per 1,000 pupils or
 /// out-of-hours sessions lie far from the other schools' (robust z-score ≥ [`STANDS_OUT_Z`]).
-fn mark_outliers(rows: &mut [SchoolWeek]) {
+fn mark_outliers(rows: &mut [SchoolWeek], small: SmallNumbers) {
     let weeks: Vec<String> =
         rows.iter().map(|r| r.week.clone()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
-    type Measure = (&'static str, fn(&SchoolWeek) -> f64);
+    // (label, value, the count of people it is made of: none for a share of requests)
+    type Measure = (&'static str, fn(&SchoolWeek) -> f64, fn(&SchoolWeek) -> Option<u64>);
     let measures: [Measure; 3] = [
-        ("blocked rate", |r| r.blocked_rate),
-        ("high-severity repeats per 1,000 pupils", |r| r.high_repeats_per_1000),
-        ("staff sessions out of hours", |r| r.out_of_hours_sessions as f64),
+        ("blocked rate", |r| r.blocked_rate, |_| None),
+        ("high-severity repeats per 1,000 pupils", |r| r.high_repeats_per_1000, |r| Some(r.high_repeats)),
+        ("staff sessions out of hours", |r| r.out_of_hours_sessions as f64, |r| Some(r.out_of_hours_sessions)),
     ];
     for week in weeks {
         let members: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].week == week).collect();
         if members.len() < 5 {
             continue;
         }
-        for (label, value) in measures {
+        for (label, value, people) in measures {
             let values: Vec<f64> = members.iter().map(|&i| value(&rows[i])).collect();
             for &i in &members {
+                if people(&rows[i]).is_some_and(|n| small.hides(n)) {
+                    continue;
+                }
                 let (median, z) = robust_score(value(&rows[i]), &values);
                 if z >= STANDS_OUT_Z {
                     let note = format!("{label} {:.1} against a median of {median:.1} (z {z:.1})", value(&rows[i]));

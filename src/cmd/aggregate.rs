@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 
 use super::DataDir;
+use crate::aggregate::disclosure::{SmallNumbers, DEFAULT_THRESHOLD};
 use crate::aggregate::la_report::write_la_report;
 use crate::aggregate::views::school_weeks;
 
@@ -24,12 +25,18 @@ pub struct Args {
     /// The local authority's key (not needed: the outputs name no one).
     #[arg(long, value_name = "FILE")]
     pub key_file: Option<PathBuf>,
+    /// Counts of people from 1 to below this are published as `<N` (statistical disclosure
+    /// control); 1 publishes every count.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_THRESHOLD,
+          value_parser = clap::value_parser!(u64).range(1..=1000))]
+    pub suppress_below: u64,
 }
 
 /// Builds the views and writes the report; prints the PDF's path.
 pub fn run(args: Args) -> Result<ExitCode> {
-    let rows = school_weeks(&args.data.path)?;
-    let files = write_la_report(&rows, &args.out)?;
+    let small = SmallNumbers { threshold: args.suppress_below };
+    let rows = school_weeks(&args.data.path, small)?;
+    let files = write_la_report(&rows, small, &args.out)?;
     println!("{}", files.pdf.display());
     Ok(ExitCode::SUCCESS)
 }
