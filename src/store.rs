@@ -317,6 +317,28 @@ pub fn scan_events(root: &Path) -> Result<polars::prelude::LazyFrame> {
         .with_context(|| format!("cannot read the events in {}", root.display()))
 }
 
+/// The events of one school, or of all when `schools` is not exactly one. One school's scan lists
+/// only its own folder, so planning a query does not walk every school's files (with hundreds of
+/// schools that listing was most of a query's time); its `school` column is the folder's value.
+pub fn scan_events_of(root: &Path, schools: &[String]) -> Result<polars::prelude::LazyFrame> {
+    use polars::prelude::{lit, HiveOptions, LazyFrame, PlRefPath, ScanArgsParquet};
+    let [school] = schools else { return scan_events(root) };
+    let folder = root.join("events").join(format!("school={school}"));
+    if !crate::config::is_school_id(school) || !folder.is_dir() {
+        return scan_events(root);
+    }
+    let args = ScanArgsParquet {
+        hive_options: HiveOptions::new_enabled(),
+        glob: true,
+        allow_missing_columns: true,
+        ..Default::default()
+    };
+    let pattern = folder.join("**").join("*.parquet");
+    let frame = LazyFrame::scan_parquet(PlRefPath::new(pattern.to_string_lossy().as_ref()), args)
+        .with_context(|| format!("cannot read the events in {}", folder.display()))?;
+    Ok(frame.with_column(lit(school.as_str()).alias("school")))
+}
+
 /// Rows per Parquet row group: large enough for good compression and fast scans.
 const ROW_GROUP_ROWS: usize = 1 << 20;
 

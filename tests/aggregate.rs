@@ -55,7 +55,7 @@ fn school_weeks_match_each_schools_detections_and_outliers_stand_out() {
     }
     let share = dir.path().join("share");
     export(&data, &share, &[], &mut Pseudonymiser::new(b"the local authority's own key")).unwrap();
-    let rows = school_weeks(&share, SmallNumbers::default()).unwrap();
+    let rows = school_weeks(&share, SmallNumbers::default(), None).unwrap();
     assert_eq!(rows.len(), 7, "one row per school for the one week");
     for row in &rows {
         let scope = Scope::new(&data, Some(&row.school), None, None, None).unwrap();
@@ -114,4 +114,77 @@ fn school_weeks_match_each_schools_detections_and_outliers_stand_out() {
     for secret in secrets.iter().chain(["10.20.", "10.10."].map(String::from).iter()) {
         assert!(!outputs.contains(secret.as_str()), "{secret} in the adviser's outputs");
     }
+}
+
+/// `school-weeks.csv` rows by school: (requests, blocked).
+fn published_counts(csv_path: &std::path::Path) -> std::collections::BTreeMap<String, (String, String)> {
+    let mut reader = csv::Reader::from_path(csv_path).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let at = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (r[at("school")].to_string(), (r[at("requests")].to_string(), r[at("blocked")].to_string()))
+        })
+        .collect()
+}
+
+#[test]
+fn a_rerun_reuses_unchanged_school_weeks_and_recomputes_a_school_that_got_new_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let bin = env!("CARGO_BIN_EXE_filterwatch");
+    let ingest = |profile: &std::path::Path, logs: &[std::path::PathBuf]| {
+        let mut args = vec!["ingest".to_string(), "--config".into(), profile.display().to_string()];
+        args.extend(["--data".into(), data.display().to_string()]);
+        args.extend(logs.iter().map(|p| p.display().to_string()));
+        let out = Command::new(bin).args(&args).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    };
+    let mut weeks = Vec::new();
+    for (n, id) in ["ash", "beech"].iter().enumerate() {
+        let spec = WeekSpec {
+            school_id: id.to_string(),
+            pupils: 40,
+            staff: 6,
+            requests_per_pupil_day: 20,
+            seed: 7 + n as u64,
+            ..WeekSpec::demo()
+        };
+        let week = generate(&spec, &dir.path().join(id)).unwrap();
+        ingest(&week.profile, &week.logs);
+        weeks.push(week);
+    }
+    let aggregate = |out: &str| {
+        let out = dir.path().join(out);
+        let result = Command::new(bin)
+            .args(["aggregate", "--data", data.to_str().unwrap(), "--out", out.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
+        published_counts(&out.join("school-weeks.csv"))
+    };
+    let first = aggregate("la1");
+    assert!(data.join(".cache/aggregate/ash/2026-W43.json").is_file());
+    assert_eq!(aggregate("la2"), first, "an unchanged share gives the same report from the cache");
+
+    // 50 more blocked lines at ash on the Tuesday: ash's week is computed again, beech's is not changed.
+    let extra = dir.path().join("ash/logs/late.log");
+    let mut file = std::fs::File::create(&extra).unwrap();
+    for i in 0..50u64 {
+        let ts = 1_792_483_200 + i * 30; // Tuesday 20 October 2026, 08:00 BST
+        writeln!(
+            file,
+            "{ts}.000 0 10.20.9.9 TCP_DENIED/403 3423 GET https://www.croxyproxy.com/ - HIER_NONE/- text/html"
+        )
+        .unwrap();
+    }
+    drop(file);
+    ingest(&weeks[0].profile, &[extra]);
+    let third = aggregate("la3");
+    let number = |text: &str| text.parse::<u64>().unwrap();
+    assert_eq!(number(&third["ash"].0), number(&first["ash"].0) + 50);
+    assert_eq!(number(&third["ash"].1), number(&first["ash"].1) + 50);
+    assert_eq!(third["beech"], first["beech"]);
 }

@@ -12,6 +12,9 @@ use anyhow::Result;
 use chrono::{Datelike, Days, NaiveDate};
 use serde::Serialize;
 
+use rayon::prelude::*;
+
+use super::cache::Cache;
 use super::disclosure::SmallNumbers;
 use crate::detect::severity::{severity_of, Severity};
 use crate::detect::spikes::robust_score;
@@ -24,7 +27,7 @@ use crate::week::Week;
 pub const STANDS_OUT_Z: f64 = 3.5;
 
 /// One school in one week.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct SchoolWeek {
     /// School id.
     pub school: String,
@@ -59,25 +62,56 @@ pub struct SchoolWeek {
 }
 
 /// Every school-week of the dataset, with week-on-week change and outliers marked (never on a
-/// count of people too small to publish).
-pub fn school_weeks(data: &Path, small: SmallNumbers) -> Result<Vec<SchoolWeek>> {
+/// count of people too small to publish). Schools are computed in parallel; a school-week
+/// found unchanged in `cache` is not computed again.
+pub fn school_weeks(data: &Path, small: SmallNumbers, cache: Option<&Cache>) -> Result<Vec<SchoolWeek>> {
+    let schools = store::schools(data)?;
+    let per_school: Vec<Vec<SchoolWeek>> =
+        schools.par_iter().map(|school| one_school(data, school, cache)).collect::<Result<_>>()?;
+    let mut rows: Vec<SchoolWeek> = per_school.into_iter().flatten().collect();
+    mark_outliers(&mut rows, small);
+    Ok(rows)
+}
+
+/// One school's weeks, oldest first, each with its change on the one before.
+fn one_school(data: &Path, school: &str, cache: Option<&Cache>) -> Result<Vec<SchoolWeek>> {
+    let profile = store::school_settings(data, school)?;
+    // Only the weeks that hold events, not every week between the first and the last.
+    let weeks: std::collections::BTreeSet<Week> =
+        store::school_dates(data, school)?.into_iter().map(Week::of).collect();
     let mut rows = Vec::new();
-    for school in store::schools(data)? {
-        let profile = store::school_settings(data, &school)?;
-        // Only the weeks that hold events, not every week between the first and the last.
-        let weeks: std::collections::BTreeSet<Week> =
-            store::school_dates(data, &school)?.into_iter().map(Week::of).collect();
-        let mut previous_rate = None;
-        for week in weeks {
-            let mut row = school_week(data, &profile, week)?;
-            if row.requests > 0 {
-                row.blocked_rate_change = previous_rate.map(|p: f64| round1(row.blocked_rate - p));
-                previous_rate = Some(row.blocked_rate);
-                rows.push(row);
+    let mut previous_rate = None;
+    for week in weeks {
+        let mut row = match cache {
+            Some(cache) => {
+                let fingerprint = Cache::fingerprint(data, &profile, week)?;
+                match cache.get(school, week, &fingerprint) {
+                    Some(row) => row,
+                    None => {
+                        let row = school_week(data, &profile, week)?;
+                        // The cache saves time, never decides a result: a share that cannot be
+                        // written to is still aggregated, with one warning.
+                        if let Err(e) = cache.put(&row, week, &fingerprint) {
+                            static WARNED: std::sync::Once = std::sync::Once::new();
+                            WARNED.call_once(|| {
+                                eprintln!(
+                                    "filterwatch: warning: results are not cached: {}",
+                                    crate::escape::text(&format!("{e:#}"))
+                                )
+                            });
+                        }
+                        row
+                    }
+                }
             }
+            None => school_week(data, &profile, week)?,
+        };
+        if row.requests > 0 {
+            row.blocked_rate_change = previous_rate.map(|p: f64| round1(row.blocked_rate - p));
+            previous_rate = Some(row.blocked_rate);
+            rows.push(row);
         }
     }
-    mark_outliers(&mut rows, small);
     Ok(rows)
 }
 
@@ -86,7 +120,7 @@ fn round1(v: f64) -> f64 {
 }
 
 fn school_week(data: &Path, profile: &crate::config::Profile, week: Week) -> Result<SchoolWeek> {
-    let events = store::scan_events(data)?;
+    let events = store::scan_events_of(data, std::slice::from_ref(&profile.id))?;
     let params: Params = [
         ("school", Param::Text(profile.id.clone())),
         ("from", Param::Date(week.monday)),

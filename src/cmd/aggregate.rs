@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 
 use super::DataDir;
+use crate::aggregate::cache::Cache;
 use crate::aggregate::disclosure::{SmallNumbers, DEFAULT_THRESHOLD};
 use crate::aggregate::la_report::write_la_report;
 use crate::aggregate::views::school_weeks;
@@ -35,7 +36,10 @@ pub struct Args {
 /// Builds the views and writes the report; prints the PDF's path.
 pub fn run(args: Args) -> Result<ExitCode> {
     let small = SmallNumbers { threshold: args.suppress_below };
-    let rows = school_weeks(&args.data.path, small)?;
+    // Beside the share, not in the outputs: the cached rows hold the counts before small ones
+    // are hidden.
+    let cache = Cache::new(&args.data.path.join(".cache").join("aggregate"));
+    let rows = school_weeks(&args.data.path, small, Some(&cache))?;
     let files = write_la_report(&rows, small, &args.out)?;
     println!("{}", files.pdf.display());
     Ok(ExitCode::SUCCESS)

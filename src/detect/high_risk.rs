@@ -26,7 +26,6 @@ use super::severity::{search_topic, severity_of, Severity};
 use super::{bursts, finding_id, local_date, local_text, top, utc, week_by_week, Evidence, Kind, Scope, Tally};
 use crate::config::{Profile, Severities, YearGroup};
 use crate::queries::{columns, Param, BLOCKED_REQUESTS};
-use crate::store;
 
 /// How many domains an incident lists.
 const TOP_DOMAINS: usize = 8;
@@ -246,7 +245,7 @@ fn incidents(scope: &Scope, profile: &Profile, from: NaiveDate, to: NaiveDate) -
 fn blocked_requests(scope: &Scope, profile: &Profile, from: NaiveDate, to: NaiveDate) -> Result<Vec<Request>> {
     let mut params = scope.params(from, to);
     params.insert("school", Param::Text(profile.id.clone()));
-    let df = BLOCKED_REQUESTS.run(store::scan_events(&scope.data)?, &params)?;
+    let df = BLOCKED_REQUESTS.run(scope.events()?, &params)?;
     let users = columns::text(&df, "user")?;
     let roles = columns::text(&df, "role")?;
     let years = columns::int(&df, "year_group")?;

@@ -81,6 +81,12 @@ impl Scope {
         .collect()
     }
 
+    /// The scope's events: only the school's own folder when the scope is one school.
+    pub fn events(&self) -> Result<polars::prelude::LazyFrame> {
+        let ids: Vec<String> = self.schools.iter().map(|p| p.id.clone()).collect();
+        store::scan_events_of(&self.data, &ids)
+    }
+
     /// The settings of one school in scope.
     pub fn school(&self, id: &str) -> Option<&Profile> {
         self.schools.iter().find(|p| p.id == id)

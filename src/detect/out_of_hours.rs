@@ -15,7 +15,6 @@ use serde::Serialize;
 use super::{finding_id, local_date, local_text, top, utc, week_by_week, Evidence, Kind, Scope, Tally};
 use crate::config::Profile;
 use crate::queries::{columns, Param, STAFF_OUT_OF_HOURS};
-use crate::store;
 
 /// How many top categories and domains a session lists.
 const TOP: usize = 5;
@@ -113,7 +112,7 @@ pub(super) fn out_of_hours_requests(
     params.insert("holiday_dates", Param::DateList(holiday_dates(profile, from, to)));
     params.insert("staff_start_minute", Param::Int(minute(hours.staff_start)));
     params.insert("staff_end_minute", Param::Int(minute(hours.staff_end)));
-    let df = STAFF_OUT_OF_HOURS.run(store::scan_events(&scope.data)?, &params)?;
+    let df = STAFF_OUT_OF_HOURS.run(scope.events()?, &params)?;
     let users = columns::text(&df, "user")?;
     let ts = columns::int_required(&df, "ts")?;
     let categories = columns::text(&df, "category")?;

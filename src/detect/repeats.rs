@@ -18,7 +18,6 @@ use super::severity::{search_topic, severity_of, Severity};
 use super::{bursts, finding_id, local_date, local_text, top, utc, week_by_week, Evidence, Kind, Scope, Tally};
 use crate::config::{Profile, YearGroup};
 use crate::queries::{columns, Param, PUPIL_BLOCKED};
-use crate::store;
 
 /// How many domains a finding lists.
 const TOP_DOMAINS: usize = 8;
@@ -100,7 +99,7 @@ fn attempts_by_pupil_and_category(
 ) -> Result<BTreeMap<(String, String), Vec<Attempt>>> {
     let mut params = scope.params(from, to);
     params.insert("school", Param::Text(profile.id.clone()));
-    let df = PUPIL_BLOCKED.run(store::scan_events(&scope.data)?, &params)?;
+    let df = PUPIL_BLOCKED.run(scope.events()?, &params)?;
     let users = columns::text(&df, "user")?;
     let years = columns::int(&df, "year_group")?;
     let ts = columns::int_required(&df, "ts")?;

@@ -21,7 +21,6 @@ use super::severity::{severity_of, Severity};
 use super::{evidence_of, finding_id, local_text, top, Evidence, Kind, Scope, Tally};
 use crate::enrich::clock::date_from_days;
 use crate::queries::{columns, Param, BLOCKED_HOURLY, OBSERVED_DAYS, SPIKE_ROWS};
-use crate::store;
 
 /// Fewer comparable days than this and an hour cannot be judged.
 const MIN_BASELINE_DAYS: usize = 3;
@@ -79,7 +78,7 @@ pub fn detect(scope: &Scope) -> Result<Vec<Spike>> {
     let window = scope.schools.iter().map(|p| p.detect.spike_baseline_days).max().unwrap_or(28);
     let load_from = scope.from - Days::new(u64::from(window));
     let load_to = scope.to + Days::new(u64::from(window));
-    let events = store::scan_events(&scope.data)?;
+    let events = scope.events()?;
     let params = scope.params(load_from, load_to);
     let hourly = BLOCKED_HOURLY.run(events.clone(), &params)?;
     let observed = observed_days(&OBSERVED_DAYS.run(events.clone(), &params)?)?;
@@ -214,7 +213,7 @@ fn build(
     params.insert("hour_from", Param::Int(first));
     params.insert("hour_to", Param::Int(last + 1));
     params.insert("subject", Param::Text(subject.to_string()));
-    let rows = SPIKE_ROWS.run(store::scan_events(&scope.data)?, &params)?;
+    let rows = SPIKE_ROWS.run(scope.events()?, &params)?;
     let domains = columns::text(&rows, "domain")?;
     let users: BTreeSet<String> = columns::text(&rows, "user")?.into_iter().flatten().collect();
     let mut evidence = evidence_of(&rows)?;

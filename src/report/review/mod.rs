@@ -185,7 +185,7 @@ pub fn write_review(
     out: &Path,
 ) -> Result<ReviewFiles> {
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-    let events = store::scan_events(data)?;
+    let events = store::scan_events_of(data, std::slice::from_ref(&profile.id))?;
     let params: Params = [
         ("school", Param::Text(profile.id.clone())),
         ("from", Param::Date(period.from)),

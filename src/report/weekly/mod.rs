@@ -220,7 +220,7 @@ pub fn write_weekly(data: &Path, profile: &Profile, week: Week, out: &Path) -> R
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     let stem = format!("{}-{}", profile.id, week.label());
     let chart_dir = out.join("charts");
-    let events = store::scan_events(data)?;
+    let events = store::scan_events_of(data, std::slice::from_ref(&profile.id))?;
     let params = |w: Week| -> Params {
         [("school", Param::Text(profile.id.clone())), ("from", Param::Date(w.monday)), ("to", Param::Date(w.end()))]
             .into_iter()
