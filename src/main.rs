@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use filterwatch::cmd;
 use filterwatch::detect::Kind;
 
@@ -16,6 +16,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Check a profile: its keys, the logs it names, their formats, sample rows, the dataset folder.
+    Check(cmd::check::Args),
     /// Read raw filter/proxy logs into the school's Parquet dataset.
     Ingest(cmd::ingest::Args),
     /// High-risk incidents: what `watch` alerts on at once (self-harm, extremism, bypass…).
@@ -48,6 +50,10 @@ enum Command {
     Evidence(cmd::evidence::Args),
     /// List the log formats filterwatch reads.
     Formats,
+    /// Print the shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(cmd::completions::CompletionArgs),
+    /// Write a man page for filterwatch and for each command.
+    Man(cmd::completions::ManArgs),
     /// Generate a realistic school week, ingest it and show what was made.
     Demo(cmd::demo::Args),
     /// Write a synthetic school week (logs, profile, roster, lists) without ingesting it.
@@ -58,6 +64,7 @@ fn main() -> ExitCode {
     filterwatch::private_fs::restrict_umask();
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Check(args) => cmd::check::run(args),
         Command::Ingest(args) => cmd::ingest::run(args),
         Command::HighRisk(args) => cmd::findings::run(Kind::HighRisk, args),
         Command::Spikes(args) => cmd::findings::run(Kind::Spike, args),
@@ -74,6 +81,8 @@ fn main() -> ExitCode {
         Command::Aggregate(args) => cmd::aggregate::run(args),
         Command::Query(args) => cmd::query::run(args),
         Command::Formats => cmd::formats::run(),
+        Command::Completions(args) => cmd::completions::completions(args, Cli::command()),
+        Command::Man(args) => cmd::completions::man(args, Cli::command()),
         Command::Demo(args) => cmd::demo::run(args),
         Command::Generate(args) => cmd::generate::run(args),
     };

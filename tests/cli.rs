@@ -157,3 +157,63 @@ fn a_folder_is_read_oldest_rotation_first() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stderr(&out).contains("2 files (0 already ingested), 658 lines, 658 rows"), "{}", stderr(&out));
 }
+
+#[test]
+fn check_reads_the_logs_a_profile_names_and_says_what_is_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    std::fs::create_dir_all(&logs).unwrap();
+    std::fs::copy(corpus("squid-native"), logs.join("access.log")).unwrap();
+    let config = profile(dir.path(), "id = \"riverside\"\nlogs = [\"logs/access.log*\"]\n");
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let stdout = |o: &Output| String::from_utf8_lossy(&o.stdout).to_string();
+
+    let out = filterwatch(&["check", "--config", &config, "--data", data.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("profile riverside") && text.contains("1 file(s) match"), "{text}");
+    assert!(text.contains("access.log: squid,"), "the detected format is named: {text}");
+    let rows = text.lines().filter(|l| l.starts_with("    20") && l.contains("http")).count();
+    assert_eq!(rows, 3, "three parsed rows, in school time: {text}");
+    assert!(text.contains("writable") && text.contains("GB free"), "{text}");
+
+    // A file in no known format, and a dataset folder every user can read: exit 1, both named.
+    std::fs::write(logs.join("access.log.1"), "hello\nthis is not a proxy log\n").unwrap();
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = filterwatch(&["check", "--config", &config, "--data", data.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let text = stdout(&out);
+    assert!(text.contains("access.log.1: problem: format not recognised"), "{text}");
+    assert!(text.contains("mode 755") && text.contains("2 problem(s) found"), "{text}");
+
+    // A bad key: exit 2, the key named.
+    let config = profile(dir.path(), "id = \"riverside\"\n[hours]\nstaff_end = \"25:00\"\n");
+    let out = filterwatch(&["check", "--config", &config]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(stdout(&out).contains("hours.staff_end"), "{}", stdout(&out));
+}
+
+#[test]
+fn completions_and_man_pages_come_from_the_same_flags_as_help() {
+    let out = filterwatch(&["completions", "bash"]);
+    assert!(out.status.success());
+    let script = String::from_utf8_lossy(&out.stdout);
+    assert!(script.contains("filterwatch") && script.contains("--no-names") && script.contains("--suppress-below"));
+    let dir = tempfile::tempdir().unwrap();
+    let out = filterwatch(&["man", "--out", dir.path().to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let review = std::fs::read_to_string(dir.path().join("filterwatch-review.1")).unwrap();
+    assert!(review.contains("no\\-names") || review.contains("no-names"), "{review}");
+    assert!(dir.path().join("filterwatch.1").is_file() && dir.path().join("filterwatch-check.1").is_file());
+}
+
+#[test]
+fn the_packaged_example_profile_is_valid() {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("packaging/school.toml.example");
+    let profile = filterwatch::config::Profile::load(&example).unwrap();
+    assert_eq!(profile.id, "riverside");
+    assert!(!profile.hours.holidays.is_empty() && !profile.logs.is_empty());
+}

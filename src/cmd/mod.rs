@@ -1,6 +1,8 @@
 //! One module per subcommand, plus what they share: exit codes and one-line error messages.
 
 pub mod aggregate;
+pub mod check;
+pub mod completions;
 pub mod demo;
 pub mod evidence;
 pub mod export;
