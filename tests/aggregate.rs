@@ -1,6 +1,8 @@
 //! The local authority's view: one row per school and week whose numbers equal each school's own
 //! detections, a school that stands out is flagged, and no name or address reaches any output.
 
+mod support;
+
 use std::io::Write;
 use std::process::Command;
 use std::sync::Arc;
@@ -71,19 +73,8 @@ fn school_weeks_match_each_schools_detections_and_outliers_stand_out() {
 
     let out = dir.path().join("la");
     let files = write_la_report(&rows, SmallNumbers::default(), &out).unwrap();
-    let mut outputs = match Command::new("pdftotext").args([files.pdf.to_str().unwrap(), "-"]).output() {
-        Ok(pdf) => {
-            let text = String::from_utf8_lossy(&pdf.stdout).to_string();
-            assert!(text.contains("Schools that stand out") && text.contains("willow"));
-            text
-        }
-        Err(e) => {
-            // A newcomer's machine without poppler-utils: the CSVs and charts are still checked.
-            assert!(std::env::var_os("CI").is_none(), "CI must have pdftotext (.ci/run installs poppler-utils): {e}");
-            eprintln!("skipped the PDF text: pdftotext is not installed (apt-get install poppler-utils)");
-            String::new()
-        }
-    };
+    let mut outputs = support::pdf_text(&files.pdf);
+    assert!(outputs.contains("Schools that stand out") && outputs.contains("willow"), "{outputs}");
     // Counts of 1 to 4 people are published as `<5`, with the rate made from them withheld.
     let mut published = csv::Reader::from_path(&files.school_weeks_csv).unwrap();
     let headers = published.headers().unwrap().clone();

@@ -1,6 +1,6 @@
 //! The weekly PDF as the coordinator gets it: text that names the planted findings, A4 pages with
 //! a footer, embedded fonts, real charts, the two CSVs, and a short valid report for an empty
-//! week. PDF text is read with poppler's pdftotext/pdfinfo/pdffonts (installed by .ci/run).
+//! week. The PDFs are read in Rust (tests/support/pdf.rs): pages, page size, fonts, text.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -13,7 +13,7 @@ use filterwatch::demo::generator::{GeneratedWeek, WeekSpec};
 use filterwatch::demo::{generate_and_ingest, IngestedWeek};
 use filterwatch::report::weekly::{write_weekly, WeeklyFiles};
 use filterwatch::week::Week;
-use support::{pdf_text, poppler};
+use support::pdf_text;
 
 struct Fixture {
     _dir: tempfile::TempDir,
@@ -40,7 +40,7 @@ fn fixture() -> &'static Fixture {
 fn the_pdf_names_the_planted_findings_in_plain_words() {
     let f = fixture();
     assert_eq!(f.files.pdf.file_name().unwrap(), "riverside-2026-W43.pdf");
-    let Some(text) = pdf_text(&f.files.pdf) else { return };
+    let text = pdf_text(&f.files.pdf);
     let page_one = text.split('\x0c').next().unwrap();
     assert!(page_one.contains("What needs action first"));
     for kind in ["proxy_hunter", "selfharm_search", "out_of_hours_staff"] {
@@ -71,17 +71,16 @@ fn the_pdf_names_the_planted_findings_in_plain_words() {
 #[test]
 fn pages_are_a4_with_embedded_fonts_and_a_footer_on_each() {
     let f = fixture();
-    let Some(info) = poppler("pdfinfo", &[f.files.pdf.to_str().unwrap()]) else { return };
-    let pages: usize = info.lines().find_map(|l| l.strip_prefix("Pages:")).unwrap().trim().parse().unwrap();
+    let pdf = support::pdf::read(&f.files.pdf);
+    let pages = pdf.pages.len();
     assert!((3..=8).contains(&pages), "{pages} pages");
-    assert!(info.contains("595.") && info.contains("841."), "A4: {info}");
-    let Some(fonts) = poppler("pdffonts", &[f.files.pdf.to_str().unwrap()]) else { return };
-    let rows: Vec<&str> = fonts.lines().skip(2).collect();
+    assert!(pdf.pages.iter().all(|(w, h, _)| (w - 595.3).abs() < 1.0 && (h - 841.9).abs() < 1.0), "A4");
     assert!(
-        !rows.is_empty() && rows.iter().all(|r| r.contains("DejaVu") && r.split_whitespace().any(|w| w == "yes")),
-        "{fonts}"
+        !pdf.fonts.is_empty() && pdf.fonts.iter().all(|(name, embedded)| name.contains("DejaVu") && *embedded),
+        "{:?}",
+        pdf.fonts
     );
-    let Some(text) = pdf_text(&f.files.pdf) else { return };
+    let text = pdf.text();
     for (n, page) in text.split('\x0c').filter(|p| !p.trim().is_empty()).enumerate() {
         assert!(page.contains(&format!("page {} of {pages}", n + 1)), "footer on page {}", n + 1);
         assert!(page.contains("Riverside Academy") && page.contains("2026-W43"));
@@ -133,10 +132,9 @@ fn an_empty_week_is_a_short_valid_report_not_an_error() {
     let f = fixture();
     let files = write_weekly(&f.data, &f.profile, Week::parse("2026-W40").unwrap(), &f.out.join("empty")).unwrap();
     assert_eq!(std::fs::read_to_string(&files.incident_log_csv).unwrap().lines().count(), 1, "header only");
-    let Some(text) = pdf_text(&files.pdf) else { return };
-    assert!(text.contains("No log data this week"), "{text}");
-    let Some(info) = poppler("pdfinfo", &[files.pdf.to_str().unwrap()]) else { return };
-    assert!(info.contains("Pages:           1"), "{info}");
+    let pdf = support::pdf::read(&files.pdf);
+    assert!(pdf.text().contains("No log data this week"), "{}", pdf.text());
+    assert_eq!(pdf.pages.len(), 1);
 }
 
 #[test]

@@ -1,9 +1,11 @@
 //! Real servers on 127.0.0.1 for the tests: a small SMTP server (EHLO, AUTH PLAIN/LOGIN, MAIL,
 //! RCPT, DATA, RSET, NOOP, QUIT; no STARTTLS, which the client only uses when offered on
 //! loopback) and an HTTP listener for the webhook. Each records what it received. Also the PDF
-//! readers (poppler's tools, which `.ci/run` installs; elsewhere the checks skip).
+//! reader ([`pdf`]), in Rust, so no check needs a system package.
 
 #![allow(dead_code)]
+
+pub mod pdf;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -301,22 +303,7 @@ fn http_request(stream: TcpStream, bodies: &Mutex<Vec<(String, String)>>) -> std
     writer.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
 }
 
-/// A poppler tool's output; `None`, with a message, where poppler-utils is not installed (a
-/// newcomer's machine). `.ci/run` installs it and sets `CI`, so there a missing tool fails.
-pub fn poppler(tool: &str, args: &[&str]) -> Option<String> {
-    let out = match std::process::Command::new(tool).args(args).output() {
-        Ok(out) => out,
-        Err(e) => {
-            assert!(std::env::var_os("CI").is_none(), "CI must have {tool} (.ci/run installs poppler-utils): {e}");
-            eprintln!("skipped: {tool} is not installed (apt-get install poppler-utils)");
-            return None;
-        }
-    };
-    assert!(out.status.success(), "{tool}: {}", String::from_utf8_lossy(&out.stderr));
-    Some(String::from_utf8_lossy(&out.stdout).to_string())
-}
-
-/// A PDF's text, laid out.
-pub fn pdf_text(pdf: &std::path::Path) -> Option<String> {
-    poppler("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"])
+/// A PDF's text, line by line, pages separated by a form feed ([`pdf::read`]).
+pub fn pdf_text(pdf: &std::path::Path) -> String {
+    pdf::read(pdf).text()
 }
