@@ -184,6 +184,9 @@ pub fn write_review(
     audience: Audience,
     out: &Path,
 ) -> Result<ReviewFiles> {
+    if !store::schools(data)?.contains(&profile.id) {
+        anyhow::bail!("no events for school {:?} in {} (nothing ingested for it yet?)", profile.id, data.display());
+    }
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     let events = store::scan_events_of(data, std::slice::from_ref(&profile.id))?;
     let params: Params = [
