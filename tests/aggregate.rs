@@ -72,7 +72,7 @@ fn school_weeks_match_each_schools_detections_and_outliers_stand_out() {
     assert!(rows.iter().filter(|r| !r.stands_out.is_empty()).all(|r| r.school == "willow"), "{rows:#?}");
 
     let out = dir.path().join("la");
-    let files = write_la_report(&rows, SmallNumbers::default(), &out).unwrap();
+    let files = write_la_report(&rows, SmallNumbers::default(), 12, &out).unwrap();
     let mut outputs = support::pdf_text(&files.pdf);
     assert!(outputs.contains("Schools that stand out") && outputs.contains("willow"), "{outputs}");
     // Counts of 1 to 4 people are published as `<5`, with the rate made from them withheld.
@@ -94,6 +94,16 @@ fn school_weeks_match_each_schools_detections_and_outliers_stand_out() {
     }
     assert!(hidden > 0, "small schools have 1 to 4 high-severity findings: the rule is exercised");
     assert!(rows.iter().all(|r| !r.stands_out.contains("repeats") || r.high_repeats >= 5), "{rows:#?}");
+    // The authority's own week and span: the schools' requests added up; trends long-form.
+    let la = std::fs::read_to_string(&files.la_weeks_csv).unwrap();
+    let total: u64 = rows.iter().map(|r| r.requests).sum();
+    assert_eq!(la.lines().count(), 3, "header, 2026-W43 and the span: {la}");
+    assert!(la.lines().nth(1).unwrap().starts_with(&format!("2026-W43,7,{total},")), "{la}");
+    let trends = std::fs::read_to_string(&files.trends_csv).unwrap();
+    assert_eq!(trends.lines().count(), 1 + 7 * 8, "seven schools, eight measures, one week");
+    assert!(trends.contains("willow,2026-W43,blocked_rate,"), "{trends}");
+    outputs.push_str(&la);
+    outputs.push_str(&trends);
     // The share carries each school's own settings (the generated half term), not the defaults.
     let sent = std::fs::read_to_string(share.join("profiles/willow.toml")).unwrap();
     assert!(sent.contains("holidays") && sent.contains("2026-10-26"), "{sent}");

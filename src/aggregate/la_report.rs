@@ -8,9 +8,10 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::disclosure::SmallNumbers;
+use super::trends::{authority_weeks, school_trends, LaWeek};
 use super::views::{SchoolWeek, STANDS_OUT_Z};
 use crate::private_fs::write_atomically;
-use crate::report::charts::{save, HorizontalBars};
+use crate::report::charts::{save, HorizontalBars, StackedBars};
 use crate::report::pdf::Document;
 use crate::safe_csv::SafeCsv;
 
@@ -27,6 +28,10 @@ pub struct LaFiles {
     pub school_weeks_csv: PathBuf,
     /// The school-weeks that stand out.
     pub outliers_csv: PathBuf,
+    /// Each school's last weeks, measure by measure.
+    pub trends_csv: PathBuf,
+    /// The authority week by week and over the span.
+    pub la_weeks_csv: PathBuf,
     /// Charts, PNG and SVG.
     pub charts: Vec<PathBuf>,
 }
@@ -39,6 +44,7 @@ struct Data {
     threshold: f64,
     small_numbers: String,
     outliers: Vec<Outlier>,
+    la_weeks: Vec<LaWeek>,
     rows: Vec<Published>,
     charts: Charts,
 }
@@ -74,10 +80,12 @@ struct Published {
 struct Charts {
     rate: String,
     repeats: String,
+    la_rate: String,
 }
 
 /// Writes the CSVs, charts and PDF for `rows` into `out`.
-pub fn write_la_report(rows: &[SchoolWeek], small: SmallNumbers, out: &Path) -> Result<LaFiles> {
+/// `trend_weeks` is how many of each school's latest weeks `trends.csv` holds.
+pub fn write_la_report(rows: &[SchoolWeek], small: SmallNumbers, trend_weeks: usize, out: &Path) -> Result<LaFiles> {
     std::fs::create_dir_all(out)?;
     let weeks: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.week.as_str()).collect();
     let schools: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.school.as_str()).collect();
@@ -100,6 +108,20 @@ pub fn write_la_report(rows: &[SchoolWeek], small: SmallNumbers, out: &Path) -> 
         csv.write_record([&r.school, &r.week, &r.stands_out])?;
     }
     write_atomically(&outliers_csv, &csv.into_inner()?)?;
+    let trends_csv = out.join("trends.csv");
+    let mut csv = SafeCsv::new(Vec::new());
+    csv.write_record(["school", "week", "measure", "value"])?;
+    for t in school_trends(rows, trend_weeks, small) {
+        csv.write_record([t.school.as_str(), t.week.as_str(), t.measure, t.value.as_str()])?;
+    }
+    write_atomically(&trends_csv, &csv.into_inner()?)?;
+    let la_weeks = authority_weeks(rows, small);
+    let la_weeks_csv = out.join("la-weeks.csv");
+    let mut csv = SafeCsv::new(Vec::new());
+    for week in &la_weeks {
+        csv.serialize(week)?;
+    }
+    write_atomically(&la_weeks_csv, &csv.into_inner()?)?;
 
     let latest: Vec<&SchoolWeek> = rows.iter().filter(|r| Some(&r.week.as_str()) == weeks.last()).collect();
     let bars = |value: fn(&SchoolWeek) -> f64, scale: f64| {
@@ -123,12 +145,23 @@ pub fn write_la_report(rows: &[SchoolWeek], small: SmallNumbers, out: &Path) -> 
         bars: repeat_bars,
         x_label: "per 1,000 pupils".into(),
     };
+    let weekly: Vec<&LaWeek> = la_weeks.iter().filter(|w| !w.week.starts_with("all")).collect();
+    let la_rate = StackedBars {
+        name: "la-blocked-rate-by-week".into(),
+        title: "Blocked share of requests across the authority, week by week".into(),
+        bars: weekly.iter().map(|w| w.week.clone()).collect(),
+        series: vec![(
+            "blocked per 1,000 requests".to_string(),
+            weekly.iter().map(|w| (w.blocked_rate.parse::<f64>().unwrap_or(0.0) * 10.0).round() as u64).collect(),
+        )],
+        y_label: "blocked per 1,000 requests".into(),
+    };
     let chart_dir = out.join("charts");
     let mut document = Document::new(TEMPLATE, chrono::Utc::now().date_naive())?;
     let mut charts = Vec::new();
-    let mut add = |chart: &HorizontalBars, document: &mut Document| -> Result<String> {
-        let (svg, path) = save(chart, &chart_dir)?;
-        let name = format!("charts/{}.svg", chart.name);
+    let mut add = |chart: &dyn Fn(&Path) -> Result<(String, PathBuf)>, document: &mut Document| -> Result<String> {
+        let (svg, path) = chart(&chart_dir)?;
+        let name = format!("charts/{}", path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
         document.add_file(&name, svg.into_bytes());
         charts.push(path.clone());
         charts.push(path.with_extension("png"));
@@ -145,12 +178,17 @@ pub fn write_la_report(rows: &[SchoolWeek], small: SmallNumbers, out: &Path) -> 
             .map(|r| Outlier { school: r.school.clone(), week: r.week.clone(), why: r.stands_out.clone() })
             .collect(),
         rows: rows.iter().map(|r| published(r, small)).collect(),
-        charts: Charts { rate: add(&rate, &mut document)?, repeats: add(&repeats, &mut document)? },
+        charts: Charts {
+            rate: add(&|dir| save(&rate, dir), &mut document)?,
+            repeats: add(&|dir| save(&repeats, dir), &mut document)?,
+            la_rate: add(&|dir| save(&la_rate, dir), &mut document)?,
+        },
+        la_weeks,
     };
     document.add_file("data.json", serde_json::to_vec(&data)?);
     let pdf = out.join(format!("schools-{}.pdf", span.replace(' ', "")));
     write_atomically(&pdf, &document.to_pdf()?)?;
-    Ok(LaFiles { pdf, school_weeks_csv, outliers_csv, charts })
+    Ok(LaFiles { pdf, school_weeks_csv, outliers_csv, trends_csv, la_weeks_csv, charts })
 }
 
 fn published(r: &SchoolWeek, small: SmallNumbers) -> Published {

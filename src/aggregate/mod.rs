@@ -8,4 +8,5 @@ pub mod export;
 pub mod la_report;
 pub mod pseudonym;
 pub mod site;
+pub mod trends;
 pub mod views;

@@ -31,6 +31,9 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = DEFAULT_THRESHOLD,
           value_parser = clap::value_parser!(u64).range(1..=1000))]
     pub suppress_below: u64,
+    /// How many of each school's latest weeks `trends.csv` holds.
+    #[arg(long, value_name = "N", default_value_t = 12, value_parser = clap::value_parser!(u64).range(1..=520))]
+    pub trend_weeks: u64,
 }
 
 /// Builds the views and writes the report; prints the PDF's path.
@@ -40,7 +43,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     // are hidden.
     let cache = Cache::new(&args.data.path.join(".cache").join("aggregate"));
     let rows = school_weeks(&args.data.path, small, Some(&cache))?;
-    let files = write_la_report(&rows, small, &args.out)?;
+    let files = write_la_report(&rows, small, args.trend_weeks as usize, &args.out)?;
     println!("{}", files.pdf.display());
     Ok(ExitCode::SUCCESS)
 }
