@@ -8,7 +8,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::disclosure::SmallNumbers;
-use super::trends::{authority_weeks, school_trends, LaWeek};
+use super::trends::{authority_weeks, school_trends, sparklines, LaWeek, SchoolSparklines};
 use super::views::{SchoolWeek, STANDS_OUT_Z};
 use crate::private_fs::write_atomically;
 use crate::report::charts::{save, HorizontalBars, StackedBars};
@@ -45,6 +45,8 @@ struct Data {
     small_numbers: String,
     outliers: Vec<Outlier>,
     la_weeks: Vec<LaWeek>,
+    trend_weeks: usize,
+    sparklines: Vec<SchoolSparklines>,
     rows: Vec<Published>,
     charts: Charts,
 }
@@ -111,7 +113,8 @@ pub fn write_la_report(rows: &[SchoolWeek], small: SmallNumbers, trend_weeks: us
     let trends_csv = out.join("trends.csv");
     let mut csv = SafeCsv::new(Vec::new());
     csv.write_record(["school", "week", "measure", "value"])?;
-    for t in school_trends(rows, trend_weeks, small) {
+    let trends = school_trends(rows, trend_weeks, small);
+    for t in &trends {
         csv.write_record([t.school.as_str(), t.week.as_str(), t.measure, t.value.as_str()])?;
     }
     write_atomically(&trends_csv, &csv.into_inner()?)?;
@@ -184,6 +187,8 @@ pub fn write_la_report(rows: &[SchoolWeek], small: SmallNumbers, trend_weeks: us
             la_rate: add(&|dir| save(&la_rate, dir), &mut document)?,
         },
         la_weeks,
+        trend_weeks: trend_weeks.min(weeks.len()),
+        sparklines: sparklines(&trends, trend_weeks),
     };
     document.add_file("data.json", serde_json::to_vec(&data)?);
     let pdf = out.join(format!("schools-{}.pdf", span.replace(' ', "")));

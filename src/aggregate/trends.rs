@@ -1,7 +1,7 @@
 //! Trends for advisers: each school's measures over its last weeks as a long-form table (school,
-//! week, measure, value), and the authority's own totals week by week with the change on the
-//! week before and a row for the whole span. Counts of people go through [`SmallNumbers`] like
-//! every LA output.
+//! week, measure, value) and as sparklines for the PDF, and the authority's own totals week by
+//! week with the change on the week before and a row for the whole span. Counts of people go
+//! through [`SmallNumbers`] like every LA output: a value not published is a gap in a line.
 
 use std::collections::BTreeMap;
 
@@ -74,6 +74,61 @@ pub fn school_trends(rows: &[SchoolWeek], weeks: usize, small: SmallNumbers) -> 
         }
     }
     trends
+}
+
+/// The measures the PDF draws as sparklines, in its columns' order.
+pub const SPARKLINE_MEASURES: [&str; 3] = ["blocked_rate", "high_repeats_per_1000", "out_of_hours_sessions"];
+
+/// One school's last weeks of one measure, drawn small.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct Sparkline {
+    /// One per week drawn: the value scaled to 0–1 within this line's own range (0.5 when it
+    /// does not change), or none where the school has no such week or the value is not published.
+    pub points: Vec<Option<f64>>,
+    /// The value in the school's latest week, as published.
+    pub latest: String,
+}
+
+/// A school's sparklines, one per [`SPARKLINE_MEASURES`].
+#[derive(Debug, Serialize, PartialEq)]
+pub struct SchoolSparklines {
+    /// School id.
+    pub school: String,
+    /// Its lines.
+    pub lines: Vec<Sparkline>,
+}
+
+/// Sparklines from [`school_trends`]' rows over the latest `weeks` weeks any school has, so
+/// every school's line spans the same weeks.
+pub fn sparklines(trends: &[TrendRow], weeks: usize) -> Vec<SchoolSparklines> {
+    let all: std::collections::BTreeSet<&str> = trends.iter().map(|t| t.week.as_str()).collect();
+    let drawn: Vec<&str> = all.iter().skip(all.len().saturating_sub(weeks)).copied().collect();
+    let mut values: BTreeMap<(&str, &str), BTreeMap<&str, &str>> = BTreeMap::new();
+    for t in trends {
+        values.entry((t.school.as_str(), t.measure)).or_default().insert(t.week.as_str(), t.value.as_str());
+    }
+    let schools: std::collections::BTreeSet<&str> = trends.iter().map(|t| t.school.as_str()).collect();
+    schools
+        .into_iter()
+        .map(|school| {
+            let lines = SPARKLINE_MEASURES
+                .iter()
+                .map(|&measure| {
+                    let by_week = values.get(&(school, measure));
+                    let raw: Vec<Option<f64>> = drawn
+                        .iter()
+                        .map(|week| by_week.and_then(|w| w.get(week)).and_then(|v| v.parse::<f64>().ok()))
+                        .collect();
+                    let known = raw.iter().flatten();
+                    let (low, high) = known.fold((f64::MAX, f64::MIN), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+                    let scale = |v: f64| if high > low { (v - low) / (high - low) } else { 0.5 };
+                    let latest = by_week.and_then(|w| w.values().next_back()).map_or(String::new(), |v| v.to_string());
+                    Sparkline { points: raw.into_iter().map(|v| v.map(scale)).collect(), latest }
+                })
+                .collect();
+            SchoolSparklines { school: school.to_string(), lines }
+        })
+        .collect()
 }
 
 /// The authority's weeks, oldest first, then one row for the whole span.
@@ -174,5 +229,24 @@ mod tests {
         assert!(trends.iter().all(|t| t.school != "ash" || t.week == "2026-W43"), "only ash's last week");
         let rate = trends.iter().find(|t| t.school == "oak" && t.measure == "high_repeats_per_1000").unwrap();
         assert_eq!(rate.value, "withheld");
+    }
+
+    #[test]
+    fn sparklines_span_the_same_weeks_with_gaps_where_a_school_has_no_week_or_a_value_is_withheld() {
+        let rows = vec![
+            week("ash", "2026-W41", 1000, 10, 8),
+            week("ash", "2026-W42", 1000, 20, 2),
+            week("ash", "2026-W43", 1000, 30, 6),
+            week("oak", "2026-W43", 3000, 60, 9),
+        ];
+        let lines = sparklines(&school_trends(&rows, 12, SmallNumbers::default()), 12);
+        assert_eq!(lines.iter().map(|s| s.school.as_str()).collect::<Vec<_>>(), ["ash", "oak"]);
+        let blocked = &lines[0].lines[0];
+        assert_eq!(blocked.points, [Some(0.0), Some(0.5), Some(1.0)], "1.0%, 2.0%, 3.0% within ash's own range");
+        assert_eq!(blocked.latest, "3.0");
+        let repeats = &lines[0].lines[1];
+        // 8, 2 and 6 findings: 20.0 and 15.0 per 1,000 are drawn, the rate from 2 is withheld.
+        assert_eq!(repeats.points, [Some(1.0), None, Some(0.0)], "a gap, not a zero");
+        assert_eq!(lines[1].lines[0].points, [None, None, Some(0.5)], "oak has only the last week");
     }
 }
