@@ -106,7 +106,7 @@ pub fn run_school(
     let to = today + Days::new(1);
     let has_events = dataset.events_dir().join(format!("school={}", profile.id)).is_dir();
     let alerts = if has_events {
-        let scope = Scope { data: data.to_path_buf(), schools: vec![profile.clone()], from, to };
+        let scope = Scope::one_school(data, &profile, from, to);
         let mut findings = Findings::detect_all(&scope)?;
         suppress::filter(data, &profile, &mut findings)?;
         Alerts { school: profile.id.clone(), from, to, findings }

@@ -1,14 +1,16 @@
 //! The analytic queries: portable SQL files in `queries/`, embedded in the binary, with their
 //! `:name` parameters bound as SQL literals, run by polars over the hive-partitioned events (the
-//! same files run on Apache Spark for local authorities). Filters on `school` and `date` prune
+//! same files run on Apache Spark for local authorities: `engine`). Filters on `school` and `date` prune
 //! whole partition folders.
 
 use std::collections::HashMap;
 
 use anyhow::{anyhow, Context, Result};
 use chrono::NaiveDate;
-use polars::prelude::{DataFrame, DataType, Engine, LazyFrame, Series};
+use polars::prelude::{DataFrame, DataType, Engine, Series};
 use polars::sql::SQLContext;
+
+use crate::engine::EventSource;
 
 /// One SQL file from `queries/`.
 #[derive(Debug, Clone, Copy)]
@@ -143,19 +145,25 @@ impl Query {
         }
     }
 
-    /// Runs the query over `events` and collects the result.
-    pub fn run(&self, events: LazyFrame, params: &Params) -> Result<DataFrame> {
-        quiet_polars_deprecations();
+    /// Runs the query over `events` (a polars scan, or a Spark job's view) and collects the result.
+    pub fn run(&self, events: impl Into<EventSource>, params: &Params) -> Result<DataFrame> {
         let sql = self.bind(params)?;
-        let mut context = SQLContext::new();
-        context.register("events", events);
-        // The streaming engine scans the partitions in batches, so memory follows the result rather
-        // than the dataset. A SELECT has one sink, so the result is always a single frame.
-        context
-            .execute(&sql)
-            .and_then(|frame| frame.collect_with_engine(Engine::Streaming))
-            .map(|result| result.unwrap_single())
-            .with_context(|| format!("query {} failed", self.name))
+        match events.into() {
+            EventSource::Local(events) => {
+                quiet_polars_deprecations();
+                let mut context = SQLContext::new();
+                context.register("events", *events);
+                // The streaming engine scans the partitions in batches, so memory follows the
+                // result rather than the dataset. A SELECT has one sink, so the result is always a
+                // single frame.
+                context
+                    .execute(&sql)
+                    .and_then(|frame| frame.collect_with_engine(Engine::Streaming))
+                    .map(|result| result.unwrap_single())
+                    .with_context(|| format!("query {} failed", self.name))
+            }
+            EventSource::Spark(driver) => driver.sql(&sql).with_context(|| format!("query {} failed", self.name)),
+        }
     }
 }
 

@@ -292,12 +292,26 @@ pub fn profile_versions(root: &Path, school: &str) -> Result<Vec<(chrono::DateTi
 /// A school's settings (hours, thresholds, severities) from the profile copy ingest keeps in the
 /// dataset; the defaults when there is none.
 pub fn school_settings(root: &Path, school: &str) -> Result<crate::config::Profile> {
+    let origin = root.join(Dataset::profile_path(school));
+    settings_from(school, settings_copy(root, school)?.as_deref(), &origin.to_string_lossy())
+}
+
+/// The text of the settings copy kept with a school's events, `None` when there is none.
+pub fn settings_copy(root: &Path, school: &str) -> Result<Option<String>> {
     let path = root.join(Dataset::profile_path(school));
     match fs::read_to_string(&path) {
-        Ok(text) => crate::config::Profile::from_toml(&text, Path::new("."))
-            .with_context(|| format!("bad profile copy {}", path.display())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => crate::config::Profile::with_defaults(school),
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+    }
+}
+
+/// A school's settings from its copy's text (read from `origin`), or the defaults without one.
+pub fn settings_from(school: &str, copy: Option<&str>, origin: &str) -> Result<crate::config::Profile> {
+    match copy {
+        Some(text) => crate::config::Profile::from_toml(text, Path::new("."))
+            .with_context(|| format!("bad profile copy {}", crate::escape::text(origin))),
+        None => crate::config::Profile::with_defaults(school),
     }
 }
 

@@ -111,7 +111,7 @@ pub fn batch(data: &Path, school: &mut Watched) -> Result<Batch> {
     }
     let incidents = match (days.iter().min(), days.iter().max()) {
         (Some(&from), Some(&to)) if crate::store::schools(data)?.contains(&profile.id) => {
-            let scope = Scope { data: data.to_path_buf(), schools: vec![profile.clone()], from, to: to + Days::new(1) };
+            let scope = Scope::one_school(data, profile, from, to + Days::new(1));
             high_risk::detect(&scope)?
         }
         _ => Vec::new(),

@@ -5,59 +5,20 @@ mod support;
 
 use std::io::Write;
 use std::process::Command;
-use std::sync::Arc;
 
 use filterwatch::aggregate::disclosure::SmallNumbers;
-use filterwatch::aggregate::export::export;
 use filterwatch::aggregate::la_report::write_la_report;
-use filterwatch::aggregate::pseudonym::Pseudonymiser;
 use filterwatch::aggregate::views::school_weeks;
-use filterwatch::config::Profile;
 use filterwatch::demo::generator::{generate, WeekSpec};
 use filterwatch::detect::severity::Severity;
 use filterwatch::detect::{out_of_hours, repeats, spikes, Scope};
-use filterwatch::enrich::SchoolContext;
-use filterwatch::formats::detect::FormatHints;
-use filterwatch::formats::FormatChoice;
-use filterwatch::ingest::{ingest, IngestOptions};
-use filterwatch::store::Dataset;
+use filterwatch::engine::Engine;
 
 #[test]
 fn school_weeks_match_each_schools_detections_and_outliers_stand_out() {
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let mut secrets = Vec::new();
-    for (n, id) in ["ash", "beech", "cedar", "elm", "hazel", "oak", "willow"].iter().enumerate() {
-        let spec = WeekSpec {
-            school_id: id.to_string(),
-            pupils: 60,
-            staff: 8,
-            requests_per_pupil_day: 30,
-            seed: 100 + n as u64,
-            ..WeekSpec::demo()
-        };
-        let week = generate(&spec, &dir.path().join(id)).unwrap();
-        let roster = std::fs::read_to_string(dir.path().join(id).join("roster.csv")).unwrap();
-        secrets.extend(roster.lines().skip(1).map(|l| l.split(',').next().unwrap().to_string()));
-        let mut logs = week.logs.clone();
-        if *id == "willow" {
-            // A school where pupils hammer proxy sites all week: it must stand out.
-            let extra = dir.path().join(id).join("logs/extra.log");
-            let mut file = std::fs::File::create(&extra).unwrap();
-            for i in 0..3000u64 {
-                let ts = 1_792_396_800 + (i % 5) * 86_400 + (i / 5) * 20; // Mon–Fri from 08:00 BST
-                writeln!(file, "{ts}.000      0 10.20.9.{} TCP_DENIED/403 3423 GET https://www.croxyproxy.com/ 25doej HIER_NONE/- text/html", i % 200).unwrap();
-            }
-            logs.push(extra);
-        }
-        let profile = Profile::load(&week.profile).unwrap();
-        let school = Arc::new(SchoolContext::new(profile).unwrap());
-        let options = IngestOptions { format: FormatChoice::Auto, hints: FormatHints::default(), follow: None };
-        ingest(&Dataset::open(&data).unwrap(), school, &logs, &options, &indicatif::ProgressBar::hidden()).unwrap();
-    }
-    let share = dir.path().join("share");
-    export(&data, &share, &[], &mut Pseudonymiser::new(b"the local authority's own key")).unwrap();
-    let rows = school_weeks(&share, SmallNumbers::default(), None).unwrap();
+    let support::la::Share { data, share, usernames: secrets } = support::la::share(dir.path());
+    let rows = school_weeks(&share, &Engine::Local, SmallNumbers::default(), None).unwrap();
     assert_eq!(rows.len(), 7, "one row per school for the one week");
     for row in &rows {
         let scope = Scope::new(&data, Some(&row.school), None, None, None).unwrap();
@@ -75,6 +36,7 @@ fn school_weeks_match_each_schools_detections_and_outliers_stand_out() {
     let files = write_la_report(&rows, SmallNumbers::default(), 12, &out).unwrap();
     let mut outputs = support::pdf_text(&files.pdf);
     assert!(outputs.contains("Schools that stand out") && outputs.contains("willow"), "{outputs}");
+    assert!(outputs.contains("last weeks") && outputs.contains("last 1 week,"), "the sparklines' section: {outputs}");
     // Counts of 1 to 4 people are published as `<5`, with the rate made from them withheld.
     let mut published = csv::Reader::from_path(&files.school_weeks_csv).unwrap();
     let headers = published.headers().unwrap().clone();

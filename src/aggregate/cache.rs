@@ -1,7 +1,8 @@
 //! Per school-week results of `aggregate`, kept between runs: a school-week is computed again
 //! only when something it was computed from changed — the event files of its days and of the
-//! spike baseline before them (names, sizes, modification times), the school's settings, or
-//! filterwatch's version. A term of 300 schools then costs only its new week on the next run.
+//! spike baseline before them (names, sizes, modification times), the school's settings,
+//! filterwatch's version, or the engine that computed it. A term of 300 schools then costs only
+//! its new week on the next run.
 
 use std::path::{Path, PathBuf};
 
@@ -10,6 +11,7 @@ use sha2::{Digest, Sha256};
 
 use super::views::SchoolWeek;
 use crate::config::Profile;
+use crate::engine::{Engine, SchoolListing};
 use crate::private_fs::write_atomically;
 use crate::week::Week;
 
@@ -35,32 +37,16 @@ impl Cache {
         self.dir.join(school).join(format!("{}.json", week.label()))
     }
 
-    /// What a school-week's result depends on, as one digest.
-    pub fn fingerprint(data: &Path, profile: &Profile, week: Week) -> Result<String> {
+    /// What a school-week's result depends on, as one digest: the files of its days and of the
+    /// spike baseline before them, the school's settings, the version and the engine.
+    pub fn fingerprint(listing: &SchoolListing, profile: &Profile, week: Week, engine: &Engine) -> Result<String> {
         let mut hash = Sha256::new();
         hash.update(env!("CARGO_PKG_VERSION"));
+        hash.update(engine.name());
         hash.update(profile.settings_toml()?);
         let first = week.monday - chrono::Days::new(u64::from(profile.detect.spike_baseline_days) + 1);
-        let school = data.join("events").join(format!("school={}", profile.id));
-        let mut day = first;
-        while day < week.end() {
-            let folder = school.join(format!("date={day}"));
-            if let Ok(entries) = std::fs::read_dir(&folder) {
-                let mut files: Vec<(String, u64, i64)> = Vec::new();
-                for entry in entries {
-                    let entry = entry.with_context(|| format!("cannot list {}", folder.display()))?;
-                    let meta = entry.metadata().with_context(|| format!("cannot read {}", entry.path().display()))?;
-                    let modified = meta
-                        .modified()
-                        .ok()
-                        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                        .map_or(0, |d| d.as_nanos() as i64);
-                    files.push((entry.file_name().to_string_lossy().into_owned(), meta.len(), modified));
-                }
-                files.sort();
-                hash.update(format!("{day}:{files:?}\n"));
-            }
-            day = day + chrono::Days::new(1);
+        for (day, files) in listing.days.range(first..week.end()) {
+            hash.update(format!("{day}:{files:?}\n"));
         }
         Ok(format!("{:x}", hash.finalize()))
     }

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::Result;
-use chrono::{Datelike, Days, NaiveDate};
+use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
 use rayon::prelude::*;
@@ -19,8 +19,8 @@ use super::disclosure::SmallNumbers;
 use crate::detect::severity::{severity_of, Severity};
 use crate::detect::spikes::robust_score;
 use crate::detect::{Findings, Scope};
+use crate::engine::{Engine, SchoolListing};
 use crate::queries::{columns, Param, Params, BLOCKED_BY_DAY_CATEGORY, BY_ROLE, WEEK_TOTALS};
-use crate::store;
 use crate::week::Week;
 
 /// A robust z-score at or beyond this marks a school as standing out.
@@ -62,33 +62,50 @@ pub struct SchoolWeek {
 }
 
 /// Every school-week of the dataset, with week-on-week change and outliers marked (never on a
-/// count of people too small to publish). Schools are computed in parallel; a school-week
-/// found unchanged in `cache` is not computed again.
-pub fn school_weeks(data: &Path, small: SmallNumbers, cache: Option<&Cache>) -> Result<Vec<SchoolWeek>> {
-    let schools = store::schools(data)?;
-    let per_school: Vec<Vec<SchoolWeek>> =
-        schools.par_iter().map(|school| one_school(data, school, cache)).collect::<Result<_>>()?;
+/// count of people too small to publish), its queries run by `engine`. Schools are computed in
+/// parallel; a school-week found unchanged in `cache` is not computed again.
+pub fn school_weeks(
+    data: &Path,
+    engine: &Engine,
+    small: SmallNumbers,
+    cache: Option<&Cache>,
+) -> Result<Vec<SchoolWeek>> {
+    let catalogue = engine.catalogue(data)?;
+    if catalogue.schools.is_empty() {
+        anyhow::bail!("no events in {} (nothing ingested or exported yet?)", data.display());
+    }
+    let per_school: Vec<Vec<SchoolWeek>> = catalogue
+        .schools
+        .par_iter()
+        .map(|(school, listing)| one_school(data, engine, school, listing, cache))
+        .collect::<Result<_>>()?;
     let mut rows: Vec<SchoolWeek> = per_school.into_iter().flatten().collect();
     mark_outliers(&mut rows, small);
     Ok(rows)
 }
 
 /// One school's weeks, oldest first, each with its change on the one before.
-fn one_school(data: &Path, school: &str, cache: Option<&Cache>) -> Result<Vec<SchoolWeek>> {
-    let profile = store::school_settings(data, school)?;
+fn one_school(
+    data: &Path,
+    engine: &Engine,
+    school: &str,
+    listing: &SchoolListing,
+    cache: Option<&Cache>,
+) -> Result<Vec<SchoolWeek>> {
+    let profile = listing.settings(data, school)?;
     // Only the weeks that hold events, not every week between the first and the last.
-    let weeks: std::collections::BTreeSet<Week> =
-        store::school_dates(data, school)?.into_iter().map(Week::of).collect();
+    let weeks: std::collections::BTreeSet<Week> = listing.days.keys().copied().map(Week::of).collect();
     let mut rows = Vec::new();
     let mut previous_rate = None;
     for week in weeks {
+        let compute = || school_week(data, engine, &profile, listing, week);
         let mut row = match cache {
             Some(cache) => {
-                let fingerprint = Cache::fingerprint(data, &profile, week)?;
+                let fingerprint = Cache::fingerprint(listing, &profile, week, engine)?;
                 match cache.get(school, week, &fingerprint) {
                     Some(row) => row,
                     None => {
-                        let row = school_week(data, &profile, week)?;
+                        let row = compute()?;
                         // The cache saves time, never decides a result: a share that cannot be
                         // written to is still aggregated, with one warning.
                         if let Err(e) = cache.put(&row, week, &fingerprint) {
@@ -104,7 +121,7 @@ fn one_school(data: &Path, school: &str, cache: Option<&Cache>) -> Result<Vec<Sc
                     }
                 }
             }
-            None => school_week(data, &profile, week)?,
+            None => compute()?,
         };
         if row.requests > 0 {
             row.blocked_rate_change = previous_rate.map(|p: f64| round1(row.blocked_rate - p));
@@ -119,8 +136,14 @@ fn round1(v: f64) -> f64 {
     (v * 10.0).round() / 10.0
 }
 
-fn school_week(data: &Path, profile: &crate::config::Profile, week: Week) -> Result<SchoolWeek> {
-    let events = store::scan_events_of(data, std::slice::from_ref(&profile.id))?;
+fn school_week(
+    data: &Path,
+    engine: &Engine,
+    profile: &crate::config::Profile,
+    listing: &SchoolListing,
+    week: Week,
+) -> Result<SchoolWeek> {
+    let events = engine.events(data, std::slice::from_ref(&profile.id))?;
     let params: Params = [
         ("school", Param::Text(profile.id.clone())),
         ("from", Param::Date(week.monday)),
@@ -139,7 +162,13 @@ fn school_week(data: &Path, profile: &crate::config::Profile, week: Week) -> Res
         .filter(|(role, _)| role.as_deref() == Some("pupil"))
         .map(|(_, n)| n.unwrap_or(0) as u64)
         .sum();
-    let scope = Scope { data: data.to_path_buf(), schools: vec![profile.clone()], from: week.monday, to: week.end() };
+    let scope = Scope {
+        data: data.to_path_buf(),
+        schools: vec![profile.clone()],
+        from: week.monday,
+        to: week.end(),
+        engine: engine.clone(),
+    };
     let findings = Findings::detect_all(&scope)?;
     let high_repeats = findings.repeats.iter().filter(|r| r.severity == Severity::High).count() as u64;
     let out_of_hours_sessions = findings.out_of_hours.len() as u64;
@@ -160,7 +189,7 @@ fn school_week(data: &Path, profile: &crate::config::Profile, week: Week) -> Res
     }
     let mut ranked: Vec<(String, u64)> = categories.into_iter().collect();
     ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    let silent_school_days = silent_days(data, profile, week)?;
+    let silent_school_days = silent_days(profile, listing, week);
     let percent = |part: u64, whole: u64| if whole == 0 { 0.0 } else { round1(100.0 * part as f64 / whole as f64) };
     Ok(SchoolWeek {
         school: profile.id.clone(),
@@ -182,21 +211,17 @@ fn school_week(data: &Path, profile: &crate::config::Profile, week: Week) -> Res
 }
 
 /// School days of the week (up to the last day the school logged) with no partition at all.
-fn silent_days(data: &Path, profile: &crate::config::Profile, week: Week) -> Result<u64> {
-    let Some((_, last)) = store::date_range(data, std::slice::from_ref(&profile.id))? else { return Ok(0) };
-    let dir = data.join("events").join(format!("school={}", profile.id));
+fn silent_days(profile: &crate::config::Profile, listing: &SchoolListing, week: Week) -> u64 {
+    let Some(&last) = listing.days.keys().next_back() else { return 0 };
     let mut silent = 0;
     let mut day: NaiveDate = week.monday;
     while day < week.end() && day <= last {
-        if profile.hours.is_school_day(day)
-            && !dir.join(format!("date={day}")).is_dir()
-            && day.weekday().num_days_from_monday() < 7
-        {
+        if profile.hours.is_school_day(day) && !listing.days.contains_key(&day) {
             silent += 1;
         }
         day = day + Days::new(1);
     }
-    Ok(silent)
+    silent
 }
 
 /// Marks, within each week, schools whose blocked rate, high-severity repeats per 1,000 pupils or

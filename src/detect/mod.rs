@@ -19,6 +19,7 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 use crate::config::{ConfigError, Profile};
+use crate::engine::{Engine, EventSource};
 use crate::queries::{columns, Param, Params};
 use crate::store;
 
@@ -33,6 +34,8 @@ pub struct Scope {
     pub from: NaiveDate,
     /// Last school-local date (exclusive).
     pub to: NaiveDate,
+    /// Where the queries run.
+    pub engine: Engine,
 }
 
 impl Scope {
@@ -67,7 +70,12 @@ impl Scope {
         if to <= from {
             return Err(ConfigError(format!("--to {to} is not after --from {from}")).into());
         }
-        Ok(Scope { data: data.to_path_buf(), schools, from, to })
+        Ok(Scope { data: data.to_path_buf(), schools, from, to, engine: Engine::Local })
+    }
+
+    /// One school's dates `from`..`to` (exclusive) in a local dataset.
+    pub fn one_school(data: &Path, profile: &Profile, from: NaiveDate, to: NaiveDate) -> Scope {
+        Scope { data: data.to_path_buf(), schools: vec![profile.clone()], from, to, engine: Engine::Local }
     }
 
     /// Parameters every query takes: the date range and school list.
@@ -82,9 +90,9 @@ impl Scope {
     }
 
     /// The scope's events: only the school's own folder when the scope is one school.
-    pub fn events(&self) -> Result<polars::prelude::LazyFrame> {
+    pub fn events(&self) -> Result<EventSource> {
         let ids: Vec<String> = self.schools.iter().map(|p| p.id.clone()).collect();
-        store::scan_events_of(&self.data, &ids)
+        self.engine.events(&self.data, &ids)
     }
 
     /// The settings of one school in scope.
@@ -103,7 +111,7 @@ pub fn week_by_week<T>(
     start_of: impl Fn(&T) -> DateTime<Utc>,
 ) -> Result<Vec<T>> {
     let mut found = Vec::new();
-    let dates = store::school_dates(&scope.data, &profile.id)?;
+    let dates = scope.engine.school_dates(&scope.data, &profile.id)?;
     let mut week_start = scope.from;
     while week_start < scope.to {
         let week_end = (week_start + chrono::Days::new(7)).min(scope.to);

@@ -1,10 +1,12 @@
 //! Real servers on 127.0.0.1 for the tests: a small SMTP server (EHLO, AUTH PLAIN/LOGIN, MAIL,
 //! RCPT, DATA, RSET, NOOP, QUIT; no STARTTLS, which the client only uses when offered on
 //! loopback) and an HTTP listener for the webhook. Each records what it received. Also the PDF
-//! reader ([`pdf`]), in Rust, so no check needs a system package.
+//! reader ([`pdf`]), in Rust, so no check needs a system package, and a local authority's
+//! generated share ([`la`]).
 
 #![allow(dead_code)]
 
+pub mod la;
 pub mod pdf;
 
 use std::io::{BufRead, BufReader, Read, Write};

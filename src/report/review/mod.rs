@@ -201,12 +201,7 @@ pub fn write_review(
     let today = now.with_timezone(&profile.timezone).date_naive();
 
     // Findings of the period enter the register (as the weekly report and nightly do).
-    let mut findings = Findings::detect_all(&Scope {
-        data: data.to_path_buf(),
-        schools: vec![profile.clone()],
-        from: period.from,
-        to: period.to,
-    })?;
+    let mut findings = Findings::detect_all(&Scope::one_school(data, profile, period.from, period.to))?;
     let hidden = suppress::filter(data, profile, &mut findings)?;
     let register = Register::new(data, &profile.id);
     register.record_new(&findings.summaries(), now)?;

@@ -204,12 +204,7 @@ struct RoleRow {
 
 /// The week's findings, less what the school's suppressions hide (returned with what each hid).
 fn detect_week(data: &Path, profile: &Profile, week: Week) -> Result<(Findings, Hidden)> {
-    let mut findings = Findings::detect_all(&Scope {
-        data: data.to_path_buf(),
-        schools: vec![profile.clone()],
-        from: week.monday,
-        to: week.end(),
-    })?;
+    let mut findings = Findings::detect_all(&Scope::one_school(data, profile, week.monday, week.end()))?;
     let hidden = suppress::filter(data, profile, &mut findings)?;
     Ok((findings, hidden))
 }
