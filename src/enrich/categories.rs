@@ -2,7 +2,6 @@
 //! itself and every subdomain) and `urls` (host/path prefixes, matched without the scheme and a
 //! leading `www.`). These give a category to requests whose filter logged none.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use anyhow::{Context, Result};
@@ -11,8 +10,8 @@ use anyhow::{Context, Result};
 #[derive(Debug, Default, Clone)]
 pub struct CategoryLists {
     names: Vec<String>,
-    domains: HashMap<String, usize>,
-    urls: HashMap<String, Vec<(String, usize)>>,
+    domains: super::FastMap<String, usize>,
+    urls: super::FastMap<String, Vec<(String, usize)>>,
 }
 
 impl CategoryLists {

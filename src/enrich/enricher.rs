@@ -1,6 +1,5 @@
 //! The per-thread enricher: from a parsed line to an event row, with caches.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::categories::CategoryLists;
@@ -84,15 +83,15 @@ const MAX_CACHED: usize = 200_000;
 pub struct Enricher {
     school: Arc<SchoolContext>,
     clock: SchoolClock,
-    hosts: HashMap<String, HostInfo>,
-    users: HashMap<String, UserInfo>,
+    hosts: super::FastMap<String, HostInfo>,
+    users: super::FastMap<String, UserInfo>,
 }
 
 impl Enricher {
     /// An enricher for one parsing thread.
     pub fn new(school: Arc<SchoolContext>) -> Enricher {
         let clock = SchoolClock::new(school.profile.timezone);
-        Enricher { school, clock, hosts: HashMap::new(), users: HashMap::new() }
+        Enricher { school, clock, hosts: Default::default(), users: Default::default() }
     }
 
     /// Builds the event for a parsed line and hands it to `sink` with its local date
