@@ -132,9 +132,7 @@ impl Driver {
                 });
             }
         };
-        let ended = |why: String| {
-            anyhow!("the Spark job {why} (its log: {})", crate::escape::text(&log_path.to_string_lossy()))
-        };
+        let ended = |why: String| job_error(&folder, &why);
         let stream = match accept_job(&listener, &token, &mut child) {
             Ok(stream) => stream,
             Err(why) => {
@@ -159,7 +157,7 @@ impl Driver {
                 return Err(ended(format!("did not list the dataset ({status})")));
             }
         };
-        let catalogue = catalogue_of(listed)?;
+        let catalogue = catalogue_of(listed);
         Ok(Driver {
             connection: Mutex::new(Some(stream)),
             child: Mutex::new(child),
@@ -194,10 +192,7 @@ impl Driver {
     }
 
     fn ended(&self, why: String) -> anyhow::Error {
-        anyhow!(
-            "the Spark job {why} (its log: {})",
-            crate::escape::text(&self.folder.join("spark.log").to_string_lossy())
-        )
+        job_error(&self.folder, &why)
     }
 }
 
@@ -235,6 +230,11 @@ fn private_folder() -> Result<PathBuf> {
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
     builder.create(&folder).with_context(|| format!("cannot create {}", folder.display()))?;
     Ok(folder)
+}
+
+/// What went wrong with the job, naming its log (kept in `folder` when it did not end well).
+fn job_error(folder: &Path, why: &str) -> anyhow::Error {
+    anyhow!("the Spark job {why} (its log: {})", crate::escape::text(&folder.join("spark.log").to_string_lossy()))
 }
 
 /// A random token, as hex, from the kernel.
@@ -318,7 +318,7 @@ fn read_messages(
     waiting.lock().expect("waiting list").clear();
 }
 
-fn catalogue_of(listed: WireCatalogue) -> Result<Catalogue> {
+fn catalogue_of(listed: WireCatalogue) -> Catalogue {
     let mut catalogue = Catalogue::default();
     for (school, wire) in listed.schools {
         let mut listing = SchoolListing { settings_toml: wire.settings, ..SchoolListing::default() };
@@ -332,7 +332,7 @@ fn catalogue_of(listed: WireCatalogue) -> Result<Catalogue> {
         }
         catalogue.schools.insert(school, listing);
     }
-    Ok(catalogue)
+    catalogue
 }
 
 /// A query's answer as the frame polars would have returned: the same column names, dates as
