@@ -4,9 +4,8 @@
 #
 #   benches/compare.sh [LINES]        (default 10000000; needs ~2 GB free in $BENCH_DIR)
 #
-# Installs goaccess (apt) and duckdb (pip) when missing. Builds filterwatch with every crate at
-# opt-level 3 in the dev profile (CARGO_PROFILE_DEV_OPT_LEVEL=3): the same optimised code as a
-# release build, without compiling the dependencies a second time. FW=path uses another binary.
+# Installs goaccess (apt) and duckdb (pip) when missing. Measures the `profiling` build
+# (benches/fw.sh); FW=path uses another binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LINES=${1:-10000000}
@@ -16,10 +15,7 @@ mkdir -p "$DIR"
 command -v goaccess >/dev/null || { apt-get update -qq && apt-get install -y -qq goaccess >/dev/null; }
 python3 -c 'import duckdb' 2>/dev/null || pip install -q duckdb
 
-if [ -z "${FW:-}" ]; then
-  CARGO_PROFILE_DEV_OPT_LEVEL=3 cargo build --quiet
-  FW=target/debug/filterwatch
-fi
+. benches/fw.sh
 
 # A school week big enough for LINES lines, flattened into one plain Squid native log.
 if [ ! -s "$DIR/access.log" ] || [ "$(wc -l < "$DIR/access.log")" -lt "$LINES" ]; then

@@ -1,7 +1,7 @@
 //! The three detections on a generated 2M-row school week (the target: each well under a
 //! second on a 2-core machine). Setup generates and ingests the week once (~10 s).
 //!
-//! `CARGO_PROFILE_DEV_OPT_LEVEL=3 cargo bench --profile dev --bench detect`
+//! `cargo bench --profile profiling --bench detect`
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use filterwatch::demo::generator::WeekSpec;

@@ -10,7 +10,7 @@
 # school, with its settings copy renamed: 300 × 2M rows without generating 600M lines. Each
 # school-week is still read and computed on its own; only the page cache is shared.
 #
-# FW=path uses another binary; otherwise builds the dev profile (dependencies optimised).
+# Measures the `profiling` build (benches/fw.sh); FW=path uses another binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCHOOLS=${1:-10}
@@ -18,10 +18,7 @@ PUPILS=${PUPILS:-2900}
 DIR=${BENCH_DIR:-/tmp/filterwatch-la-bench}
 mkdir -p "$DIR"
 python3 -c 'import duckdb' 2>/dev/null || pip install -q duckdb
-if [ -z "${FW:-}" ]; then
-  cargo build --quiet
-  FW=target/debug/filterwatch
-fi
+. benches/fw.sh
 
 if [ ! -d "$DIR/data/events/school=school$SCHOOLS" ] && [ -n "${COPIES:-}" ]; then
   rm -rf "$DIR/data"

@@ -7,15 +7,12 @@
 #
 #   benches/many_files.sh [N...]        (default: 1000 2000 4000 50000)
 #
-# Builds like compare.sh (dev profile at opt-level 3); FW=path uses another binary.
+# Measures the `profiling` build (benches/fw.sh); FW=path uses another binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZES=${*:-1000 2000 4000 50000}
 DIR=${BENCH_DIR:-/tmp/filterwatch-many-files}
-if [ -z "${FW:-}" ]; then
-  CARGO_PROFILE_DEV_OPT_LEVEL=3 cargo build --quiet
-  FW=target/debug/filterwatch
-fi
+. benches/fw.sh
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 printf '%8s %12s %12s %12s %10s\n' files first_s reingest_s sha256sum_s ratio
 for n in $SIZES; do

@@ -5,8 +5,8 @@
 #
 #   benches/profile_ingest.sh [LINES]     (default 2000000; the same generated log as compare.sh)
 #
-# Needs perf (Debian: linux-perf). Builds filterwatch with every crate at opt-level 3 in the dev
-# profile, which keeps line tables, so symbols resolve. FW=path profiles another binary.
+# Needs perf (Debian: linux-perf). Profiles the `profiling` build (benches/fw.sh), which keeps
+# line tables, so symbols resolve. FW=path profiles another binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LINES=${1:-2000000}
@@ -14,10 +14,7 @@ DIR=${BENCH_DIR:-/tmp/filterwatch-bench}
 mkdir -p "$DIR"
 command -v perf >/dev/null || { apt-get update -qq && apt-get install -y -qq linux-perf >/dev/null; }
 
-if [ -z "${FW:-}" ]; then
-  CARGO_PROFILE_DEV_OPT_LEVEL=3 cargo build --quiet
-  FW=target/debug/filterwatch
-fi
+. benches/fw.sh
 
 log="$DIR/access-$LINES.log"
 if [ ! -s "$log" ]; then
