@@ -1,5 +1,6 @@
-//! Parser throughput on real daemon output (testdata/corpus): each format's line parser alone,
-//! and the whole per-chunk stage (parse + enrich + Arrow columns) that `ingest` runs in parallel.
+//! Ingest's stages on real daemon output (testdata/corpus): each format's line parser alone, the
+//! whole per-chunk stage (parse + enrich + Arrow columns) that `ingest` runs in parallel, and the
+//! reading stage ahead of it (plain or gzip: read, decompress, hash, cut into chunks).
 //!
 //! `cargo bench --bench parsers`; numbers are per core (one thread).
 
@@ -13,7 +14,7 @@ use filterwatch::event::EventSource;
 use filterwatch::formats::detect::{choose, FormatHints};
 use filterwatch::formats::FormatChoice;
 use filterwatch::ingest::parse::parse_chunk;
-use filterwatch::ingest::source::Chunk;
+use filterwatch::ingest::source::{Chunk, ContentReader};
 
 const USERLOG: &str = r#"%{%Y-%m-%d %H:%M:%S}tl %>a %un %Ss/%03>Hs %rm %ru %<st %mt %tr category=%{category}note err=%err_code "%{User-Agent}>h""#;
 const FORMATS: [&str; 10] = [
@@ -79,5 +80,36 @@ fn chunk_stage(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, line_parsers, chunk_stage);
+/// The reading stage on 64 MiB of Squid lines, as a plain file and gzip-compressed (by default
+/// logrotate's `compress` is gzip level 6): bytes of content handed out per second.
+fn read_stage(c: &mut Criterion) {
+    use std::io::Write;
+    let text = corpus_text("squid-native");
+    let mut content = Vec::with_capacity(64 << 20);
+    while content.len() < (64 << 20) {
+        content.extend_from_slice(text.as_bytes());
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let plain = dir.path().join("access.log.1");
+    std::fs::write(&plain, &content).expect("write plain");
+    let gzip = dir.path().join("access.log.2.gz");
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
+    encoder.write_all(&content).expect("compress");
+    std::fs::write(&gzip, encoder.finish().expect("compress")).expect("write gzip");
+    let mut group = c.benchmark_group("read");
+    group.throughput(Throughput::Bytes(content.len() as u64));
+    group.sample_size(10);
+    for (name, path) in [("plain 64MiB", &plain), ("gzip 64MiB", &gzip)] {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let mut reader = ContentReader::open(path).expect("open");
+                while reader.next_chunk().is_some() {}
+                reader.finish().0
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, line_parsers, chunk_stage, read_stage);
 criterion_main!(benches);

@@ -245,38 +245,18 @@ fn ingest_file(
     let mut report = FileReport::new(path, Outcome::Ingested);
     report.format = Some(parser.name());
 
-    // A three-stage pipeline: read the next batch of chunks, parse the current one in
-    // parallel, and write the previous one, all at once.
+    // Three stages at once: the reader's thread reads ahead, a batch of chunks is parsed in
+    // parallel, and the batch before it is written.
     let batch = 2 * rayon::current_num_threads().max(1);
-    let mut next: Vec<Chunk> = first_chunk.take().into_iter().collect();
-    next.extend(read_chunks(&mut reader, batch - next.len()));
-    let mut parsed: Option<Vec<ChunkOutput>> = None;
-    let mut write_result = Ok(());
-    while !next.is_empty() || parsed.is_some() {
-        let current = std::mem::take(&mut next);
-        let to_write = parsed.take();
-        let (written, (outputs, read)) = rayon::join(
-            || to_write.map_or(Ok(()), |outs| write_outputs(outs, partitions, rejects, &mut report)),
-            || {
-                rayon::join(
-                    || {
-                        current
-                            .par_iter()
-                            .map(|c| pool.with(|e| parse_chunk(c, &parser, e, &source)))
-                            .collect::<Vec<_>>()
-                    },
-                    || read_chunks(&mut reader, batch),
-                )
-            },
-        );
-        write_result = write_result.and(written);
-        progress.set_position(reader.position());
-        if !outputs.is_empty() {
-            parsed = Some(outputs);
-        }
-        next = read;
-    }
-    write_result?;
+    let (reader, written) = std::thread::scope(|scope| {
+        let (sender, chunks) = std::sync::mpsc::sync_channel::<Chunk>(batch);
+        let read_ahead = scope.spawn(|| read_ahead(reader, first_chunk.take(), sender, progress));
+        let written = parse_and_write(&chunks, batch, &parser, pool, &source, partitions, rejects, &mut report);
+        // A failed write stops the parsers; dropping the receiver stops the reader.
+        drop(chunks);
+        (read_ahead.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), written)
+    });
+    written?;
     let (hashed, next_line) = (reader.hash_state(), reader.next_line());
     let (size, sha256, damage) = reader.finish();
     if let Some(cache) = followed {
@@ -405,8 +385,55 @@ fn record_in_manifest(
     }
 }
 
-fn read_chunks(reader: &mut ContentReader, count: usize) -> Vec<Chunk> {
-    std::iter::from_fn(|| reader.next_chunk()).take(count).collect()
+/// The reading stage, on its own thread: reads (and decompresses, and hashes) chunks ahead of the
+/// parsers, at most a channel's worth, so a large `.gz` never waits on parsing nor parsing on
+/// one batch's read. Gives the reader back, at the end of the content or when the parsers stop.
+fn read_ahead(
+    mut reader: ContentReader,
+    first: Option<Chunk>,
+    chunks: std::sync::mpsc::SyncSender<Chunk>,
+    progress: &ProgressBar,
+) -> ContentReader {
+    let mut next = first.or_else(|| reader.next_chunk());
+    while let Some(chunk) = next {
+        progress.set_position(reader.position());
+        if chunks.send(chunk).is_err() {
+            break;
+        }
+        next = reader.next_chunk();
+    }
+    reader
+}
+
+/// The parsing and writing stages: parses a batch of chunks in parallel while the batch before
+/// it is written, until the reader has nothing more. The first write error stops it.
+#[allow(clippy::too_many_arguments)]
+fn parse_and_write(
+    chunks: &std::sync::mpsc::Receiver<Chunk>,
+    batch: usize,
+    parser: &Parser,
+    pool: &EnricherPool,
+    source: &EventSource,
+    partitions: &mut PartitionSink<'_>,
+    rejects: &mut RejectsSink,
+    report: &mut FileReport,
+) -> Result<()> {
+    let take_batch = || -> Vec<Chunk> { chunks.iter().take(batch).collect() };
+    let mut current = take_batch();
+    let mut parsed: Option<Vec<ChunkOutput>> = None;
+    while !current.is_empty() || parsed.is_some() {
+        let to_write = parsed.take();
+        let (written, outputs) = rayon::join(
+            || to_write.map_or(Ok(()), |outs| write_outputs(outs, partitions, rejects, report)),
+            || current.par_iter().map(|c| pool.with(|e| parse_chunk(c, parser, e, source))).collect::<Vec<_>>(),
+        );
+        written?;
+        if !outputs.is_empty() {
+            parsed = Some(outputs);
+        }
+        current = take_batch();
+    }
+    Ok(())
 }
 
 fn write_outputs(
