@@ -217,3 +217,24 @@ fn the_packaged_example_profile_is_valid() {
     assert_eq!(profile.id, "riverside");
     assert!(!profile.hours.holidays.is_empty() && !profile.logs.is_empty());
 }
+
+#[test]
+fn generate_writes_the_iso_week_asked_for_and_names_a_bad_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("school");
+    let args = ["generate", "--out", out_dir.to_str().unwrap(), "--pupils", "20", "--staff", "5", "--week"];
+    let out = filterwatch(&[&args[..], &["2026-W10"]].concat());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // The Monday of 2026-W10 is 2 March; its log (access.log.6.gz) holds only that day's lines.
+    let mut text = String::new();
+    let monday = std::fs::File::open(out_dir.join("logs/access.log.6.gz")).unwrap();
+    std::io::Read::read_to_string(&mut flate2::read::MultiGzDecoder::new(monday), &mut text).unwrap();
+    let first: f64 = text.split_whitespace().next().unwrap().parse().unwrap();
+    let day = chrono::DateTime::from_timestamp(first as i64, 0).unwrap().date_naive();
+    assert_eq!(day.to_string(), "2026-03-02", "{}", text.lines().next().unwrap());
+
+    let bad = filterwatch(&[&args[..], &["2026-10"]].concat());
+    assert_eq!(bad.status.code(), Some(2), "{}", stderr(&bad));
+    assert!(stderr(&bad).contains("--week \"2026-10\""), "{}", stderr(&bad));
+    assert_eq!(stderr(&bad).trim().lines().count(), 1, "{}", stderr(&bad));
+}

@@ -6,6 +6,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 
+use crate::config::ConfigError;
+
 use crate::demo::generator::{generate, GeneratedWeek, WeekSpec};
 
 /// The size of the generated school (shared with `filterwatch demo`).
@@ -26,12 +28,18 @@ pub struct WeekArgs {
     /// Random seed: the same seed gives the same files.
     #[arg(long)]
     pub seed: Option<u64>,
+    /// The ISO week to generate, e.g. 2026-W43 (the default): weeks of a term for benchmarks.
+    #[arg(long, value_name = "WEEK")]
+    pub week: Option<String>,
 }
 
 impl WeekArgs {
     /// The demo school's week with these sizes applied.
-    pub fn spec(&self) -> WeekSpec {
+    pub fn spec(&self) -> Result<WeekSpec> {
         let mut spec = WeekSpec::demo();
+        if let Some(week) = &self.week {
+            spec.monday = crate::report::weekly::parse_week(week).map_err(|e| ConfigError(format!("{e:#}")))?.monday;
+        }
         spec.pupils = self.pupils.unwrap_or(spec.pupils);
         spec.staff = self.staff.unwrap_or(spec.staff);
         spec.requests_per_pupil_day = self.requests_per_pupil_day.unwrap_or(spec.requests_per_pupil_day);
@@ -40,12 +48,12 @@ impl WeekArgs {
             spec.school_name = format!("{} School", crate::report::weekly::wording::capitalise(id));
             spec.school_id = id.clone();
         }
-        spec
+        Ok(spec)
     }
 
     /// Generates the week into `dir`.
     pub fn generate(&self, dir: &std::path::Path) -> Result<(WeekSpec, GeneratedWeek)> {
-        let spec = self.spec();
+        let spec = self.spec()?;
         let week =
             generate(&spec, dir).with_context(|| format!("cannot write the school week to {}", dir.display()))?;
         Ok((spec, week))
