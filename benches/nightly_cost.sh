@@ -34,13 +34,13 @@ lines=$(for f in "$DIR"/week/logs/*; do case "$f" in *.gz) zcat "$f" ;; *) cat "
 echo "school: $PUPILS pupils, $lines lines in the measured week, $HISTORY weeks kept before it"
 
 # The days kept: earlier weeks ingested straight into the dataset.
-t0=$(date +%s.%N)
+t0=$(date +%s)
 for k in $(seq "$HISTORY" -1 1); do
   generate "$(week_label "$k")" "$DIR/history" "$k"
   $FW ingest --config "$DIR/school/school.toml" --data "$DIR/data" --quiet "$DIR"/history/logs/*
   rm -rf "$DIR/history"
 done
-echo "history ingested in $(printf '%.0f' "$(echo "$(date +%s.%N) - $t0" | bc)") s; dataset $(du -sh "$DIR/data" | cut -f1)"
+echo "history ingested in $(( $(date +%s) - t0 )) s; dataset $(du -sh "$DIR/data" | cut -f1)"
 
 # Each night in two timed parts: the ingest of the new file, then the nightly itself, which then
 # finds nothing new to ingest and costs the rest (detect, alerts, incident register, evidence kept,
@@ -57,5 +57,5 @@ for day in 0 1 2 3 4 5 6; do
     --data "$DIR/data" --today "$today" >/dev/null; } 2>&1 | tail -1)
   peak=$(( (ingest_kb > rest_kb ? ingest_kb : rest_kb) / 1024 ))
   printf '%-11s %9d %9.2f %9.2f %9.2f %9d\n' "$today" "$new" "$ingest_s" "$rest_s" \
-    "$(echo "$ingest_s + $rest_s" | bc)" "$peak"
+    "$(awk "BEGIN { print $ingest_s + $rest_s }")" "$peak"
 done

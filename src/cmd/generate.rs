@@ -6,9 +6,9 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 
-use crate::config::ConfigError;
-
+use super::{one_line, ConfigError};
 use crate::demo::generator::{generate, GeneratedWeek, WeekSpec};
+use crate::report::weekly::parse_week;
 
 /// The size of the generated school (shared with `filterwatch demo`).
 #[derive(Debug, Clone, clap::Args)]
@@ -38,7 +38,7 @@ impl WeekArgs {
     pub fn spec(&self) -> Result<WeekSpec> {
         let mut spec = WeekSpec::demo();
         if let Some(week) = &self.week {
-            spec.monday = crate::report::weekly::parse_week(week).map_err(|e| ConfigError(format!("{e:#}")))?.monday;
+            spec.monday = parse_week(week).map_err(|e| ConfigError(one_line(&e)))?.monday;
         }
         spec.pupils = self.pupils.unwrap_or(spec.pupils);
         spec.staff = self.staff.unwrap_or(spec.staff);

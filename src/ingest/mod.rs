@@ -221,7 +221,7 @@ fn ingest_file(
         reader.hold_partial_line();
     }
     let started_at = reader.position();
-    let mut first_chunk = match start {
+    let first_chunk = match start {
         Start::Fresh => reader.next_chunk(),
         Start::Resume(_) => None,
     };
@@ -250,7 +250,7 @@ fn ingest_file(
     let batch = 2 * rayon::current_num_threads().max(1);
     let (reader, written) = std::thread::scope(|scope| {
         let (sender, chunks) = std::sync::mpsc::sync_channel::<Chunk>(batch);
-        let read_ahead = scope.spawn(|| read_ahead(reader, first_chunk.take(), sender, progress));
+        let read_ahead = scope.spawn(|| read_ahead(reader, first_chunk, sender, progress));
         let written = parse_and_write(&chunks, batch, &parser, pool, &source, partitions, rejects, &mut report);
         // A failed write stops the parsers; dropping the receiver stops the reader.
         drop(chunks);
