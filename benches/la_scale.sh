@@ -38,7 +38,7 @@ elif [ ! -d "$DIR/data/events/school=school$SCHOOLS" ]; then
   done
 fi
 rows=$(python3 -c "import duckdb,sys; print(duckdb.sql(\"SELECT count(*) FROM read_parquet('$DIR/data/events/**/*.parquet', hive_partitioning=true)\").fetchall()[0][0])")
-mb=$(du -sm "$DIR/data/events" | cut -f1)
+mb=$(du -sml "$DIR/data/events" | cut -f1)  # -l: hard-linked copies count as read
 echo "input: $SCHOOLS schools, $rows rows, $mb MB of Parquet, $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 
 seconds() { # command... → wall seconds, peak RSS MB on stderr
