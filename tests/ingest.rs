@@ -276,7 +276,11 @@ fn damaged_input_lands_what_is_readable_and_rejects_the_rest() {
     // Binary junk between good lines, CRLF endings, and no final newline.
     let mut junk = format!("{}\r\n{}\r\n", lines[0], lines[1]).into_bytes();
     junk.extend_from_slice(b"\x00\x01\x02\xff\xfe binary junk \x00\n");
-    junk.extend_from_slice(format!("{}\r\n{}", lines[2], lines[3]).as_bytes());
+    // A request whose path is Latin-1, not UTF-8: a row, the bad byte shown as U+FFFD.
+    junk.extend_from_slice(lines[1].replace("generate_204", "caf\u{1}").as_bytes());
+    let latin1 = junk.iter().rposition(|&b| b == 1).unwrap();
+    junk[latin1] = 0xe9;
+    junk.extend_from_slice(format!("\n{}\r\n{}", lines[2], lines[3]).as_bytes());
     write(&dir.path().join("junk.log"), &junk);
     // A 10 MB line in the middle.
     let mut long = format!("{}\n", lines[4]).into_bytes();
@@ -296,7 +300,7 @@ fn damaged_input_lands_what_is_readable_and_rejects_the_rest() {
     let by_name = |name: &str| reports.iter().find(|r| r.path.ends_with(name)).unwrap();
 
     let junk = by_name("junk.log");
-    assert_eq!((junk.lines, junk.rows, junk.rejects), (5, 4, 1));
+    assert_eq!((junk.lines, junk.rows, junk.rejects), (6, 5, 1));
     let long = by_name("long.log");
     assert_eq!((long.lines, long.rows, long.rejects), (3, 2, 1));
     assert_eq!(by_name("empty.log").outcome, Outcome::Empty);
@@ -315,7 +319,9 @@ fn damaged_input_lands_what_is_readable_and_rejects_the_rest() {
     assert!(fields[3].contains("binary junk") && fields[3].contains("\\x00"), "{rejects}");
     // CRLF did not leak into the rows.
     let df = events(data.path());
-    assert!(strings(&df, "url").iter().flatten().all(|u| !u.ends_with('\r')));
+    let urls: Vec<String> = strings(&df, "url").into_iter().flatten().collect();
+    assert!(urls.iter().all(|u| !u.ends_with('\r')));
+    assert!(urls.contains(&"http://www.google.com/caf\u{fffd}".to_string()), "{urls:?}");
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! Parsing one chunk of lines into per-date record batches and reject lines. Chunks are parsed
 //! in parallel; each call works on its own chunk with an enricher borrowed from a pool.
 
+use std::borrow::Cow;
+
 use arrow::record_batch::RecordBatch;
 
 use super::source::{Chunk, MAX_LINE_BYTES};
@@ -53,14 +55,23 @@ pub fn parse_chunk(chunk: &Chunk, parser: &Parser, enricher: &mut Enricher, sour
     }
     let mut by_date: Vec<(i32, EventColumns)> = Vec::new();
     let data = &chunk.data;
+    // Valid UTF-8 as a whole (the usual case) is checked once, not line by line; a chunk with
+    // a bad byte anywhere has each line read lossily.
+    let valid_text = std::str::from_utf8(data).ok();
     let mut start = 0;
     let mut line_no = chunk.first_line;
     while start < data.len() {
         let end = memchr::memchr(b'\n', &data[start..]).map_or(data.len(), |i| start + i);
         let raw = &data[start..end];
         let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        // `\n` and `\r` are ASCII, so the line's bounds are character boundaries.
+        let text = match valid_text {
+            Some(text) => Cow::Borrowed(&text[start..start + raw.len()]),
+            None => String::from_utf8_lossy(raw),
+        };
         out.lines += 1;
-        parse_line(raw, line_no, parser, enricher, source, &mut by_date, &mut out);
+        let line = Line { raw, text: &text, number: line_no };
+        parse_line(&line, parser, enricher, source, &mut by_date, &mut out);
         start = end + 1;
         line_no += 1;
     }
@@ -68,21 +79,27 @@ pub fn parse_chunk(chunk: &Chunk, parser: &Parser, enricher: &mut Enricher, sour
     out
 }
 
+/// One line of a chunk: its bytes, its text, its 1-based number in the file.
+struct Line<'a> {
+    raw: &'a [u8],
+    text: &'a str,
+    number: u64,
+}
+
 fn parse_line(
-    raw: &[u8],
-    line_no: u64,
+    line: &Line<'_>,
     parser: &Parser,
     enricher: &mut Enricher,
     source: &EventSource,
     by_date: &mut Vec<(i32, EventColumns)>,
     out: &mut ChunkOutput,
 ) {
-    let text = String::from_utf8_lossy(raw);
-    if text.trim().is_empty() || parser.is_preamble(&text) {
+    let (raw, text, line_no) = (line.raw, line.text, line.number);
+    if text.trim().is_empty() || parser.is_preamble(text) {
         out.skipped += 1;
         return;
     }
-    let record = match parser.parse(&text) {
+    let record = match parser.parse(text) {
         Ok(record) => record,
         Err(e) if e.skip => {
             out.skipped += 1;
