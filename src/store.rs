@@ -356,17 +356,38 @@ pub fn scan_events_of(root: &Path, schools: &[String]) -> Result<polars::prelude
 /// Rows per Parquet row group: large enough for good compression and fast scans.
 const ROW_GROUP_ROWS: usize = 1 << 20;
 
-/// The Parquet settings of every event file: zstd level 3, dictionary encoding (the default, kept
-/// explicit), 1M-row groups.
+/// Integer columns with a new value on almost every row (instants, line numbers): a dictionary
+/// would only be filled and abandoned, so they are delta-encoded (DELTA_BINARY_PACKED, which
+/// Spark, DuckDB and polars read) — a third smaller, for less CPU.
+const DELTA_COLUMNS: [&str; 3] = ["ts", "local_time", "source_line"];
+
+/// Text columns no query selects by range: their min/max statistics (a comparison of every
+/// value) are not kept.
+const UNSTATISTICAL_COLUMNS: [&str; 6] =
+    ["url", "user_agent", "reason", "search_terms", "source_file", "source_content"];
+
+/// The Parquet settings of every event file: zstd level 3, dictionary encoding but for
+/// [`DELTA_COLUMNS`], min/max statistics but for [`UNSTATISTICAL_COLUMNS`], 1M-row groups.
 pub fn writer_properties() -> parquet::file::properties::WriterProperties {
-    parquet::file::properties::WriterProperties::builder()
+    use parquet::basic::Encoding;
+    use parquet::file::properties::EnabledStatistics;
+    use parquet::schema::types::ColumnPath;
+    let mut properties = parquet::file::properties::WriterProperties::builder()
         .set_compression(parquet::basic::Compression::ZSTD(
             parquet::basic::ZstdLevel::try_new(3).expect("valid zstd level"),
         ))
         .set_dictionary_enabled(true)
         .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
-        .set_created_by(format!("filterwatch {}", env!("CARGO_PKG_VERSION")))
-        .build()
+        .set_created_by(format!("filterwatch {}", env!("CARGO_PKG_VERSION")));
+    for column in DELTA_COLUMNS {
+        properties = properties
+            .set_column_dictionary_enabled(ColumnPath::from(column), false)
+            .set_column_encoding(ColumnPath::from(column), Encoding::DELTA_BINARY_PACKED);
+    }
+    for column in UNSTATISTICAL_COLUMNS {
+        properties = properties.set_column_statistics_enabled(ColumnPath::from(column), EnabledStatistics::None);
+    }
+    properties.build()
 }
 
 /// What `prune` removed.
@@ -631,6 +652,25 @@ mod tests {
         manifest.files[0].seen_at("/logs/a.2.gz".to_string());
         assert_eq!(manifest.files[0].path, "/logs/a.2.gz");
         assert_eq!(manifest.files[0].seen, vec!["/logs/a".to_string(), "/logs/a.1".to_string()]);
+    }
+
+    #[test]
+    fn the_per_column_settings_name_event_columns() {
+        use parquet::schema::types::ColumnPath;
+        let properties = writer_properties();
+        let declared = |name: &str| crate::event::COLUMNS.iter().any(|c| c.name == name);
+        for name in DELTA_COLUMNS {
+            assert!(declared(name), "{name} is not an event column");
+            let path = ColumnPath::from(name);
+            assert!(!properties.dictionary_enabled(&path), "{name}");
+            assert_eq!(properties.encoding(&path), Some(parquet::basic::Encoding::DELTA_BINARY_PACKED));
+        }
+        for name in UNSTATISTICAL_COLUMNS {
+            assert!(declared(name), "{name} is not an event column");
+            let path = ColumnPath::from(name);
+            assert_eq!(properties.statistics_enabled(&path), parquet::file::properties::EnabledStatistics::None);
+        }
+        assert!(properties.dictionary_enabled(&ColumnPath::from("user")));
     }
 
     #[test]
