@@ -336,7 +336,7 @@ impl<'a> Fields<'a> {
 /// `*DENIED*` (403, a deny_info redirect, `TCP_DENIED_REPLY`) is a block. e2guardian's format 3
 /// writes `TCP_DENIED/403` for origin 403s too; its own block pages have size 0.
 fn squid_action(name: FormatName, squid_status: &str, status: u16, bytes: u64) -> Action {
-    let denied = squid_status.contains("DENIED");
+    let denied = memchr::memmem::find(squid_status.as_bytes(), b"DENIED").is_some();
     match (denied, status) {
         (_, 407) => Action::AuthRequired,
         (true, 403) if name == FormatName::E2guardian(3) && bytes > 0 => Action::Allowed,
