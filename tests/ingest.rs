@@ -277,10 +277,10 @@ fn damaged_input_lands_what_is_readable_and_rejects_the_rest() {
     let mut junk = format!("{}\r\n{}\r\n", lines[0], lines[1]).into_bytes();
     junk.extend_from_slice(b"\x00\x01\x02\xff\xfe binary junk \x00\n");
     // A request whose path is Latin-1, not UTF-8: a row, the bad byte shown as U+FFFD.
-    junk.extend_from_slice(lines[1].replace("generate_204", "caf\u{1}").as_bytes());
-    let latin1 = junk.iter().rposition(|&b| b == 1).unwrap();
-    junk[latin1] = 0xe9;
-    junk.extend_from_slice(format!("\n{}\r\n{}", lines[2], lines[3]).as_bytes());
+    let (before_path, after_path) = lines[1].split_once("generate_204").unwrap();
+    junk.extend_from_slice(format!("{before_path}caf").as_bytes());
+    junk.push(0xe9);
+    junk.extend_from_slice(format!("{after_path}\n{}\r\n{}", lines[2], lines[3]).as_bytes());
     write(&dir.path().join("junk.log"), &junk);
     // A 10 MB line in the middle.
     let mut long = format!("{}\n", lines[4]).into_bytes();
