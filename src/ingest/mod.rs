@@ -245,17 +245,15 @@ fn ingest_file(
     let mut report = FileReport::new(path, Outcome::Ingested);
     report.format = Some(parser.name());
 
-    // Three stages at once: the reader's thread reads ahead, a batch of chunks is parsed in
-    // parallel, and the batch before it is written.
-    let batch = 2 * rayon::current_num_threads().max(1);
-    let (reader, written) = std::thread::scope(|scope| {
-        let (sender, chunks) = std::sync::mpsc::sync_channel::<Chunk>(batch);
-        let read_ahead = scope.spawn(|| read_ahead(reader, first_chunk, sender, progress));
-        let written = parse_and_write(&chunks, batch, &parser, pool, &source, partitions, rejects, &mut report);
-        // A failed write stops the parsers; dropping the receiver stops the reader.
-        drop(chunks);
-        (read_ahead.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), written)
-    });
+    // Three stages at once, each as fast as it can go: the reader's thread reads ahead, the
+    // rayon pool parses chunks as they come, and the writer's thread writes them in file order.
+    let (reader, written) = pipeline(
+        reader,
+        first_chunk,
+        progress,
+        |chunk| pool.with(|e| parse_chunk(chunk, &parser, e, &source)),
+        |out| write_output(out, partitions, rejects, &mut report),
+    );
     written?;
     let (hashed, next_line) = (reader.hash_state(), reader.next_line());
     let (size, sha256, damage) = reader.finish();
@@ -385,76 +383,107 @@ fn record_in_manifest(
     }
 }
 
-/// The reading stage, on its own thread: reads (and decompresses, and hashes) chunks ahead of the
-/// parsers, at most a channel's worth, so a large `.gz` never waits on parsing nor parsing on
-/// one batch's read. Gives the reader back, at the end of the content or when the parsers stop.
+/// Chunks read but not yet written, at most: what bounds the pipeline's memory (each holds up
+/// to [`source::CHUNK_BYTES`] of lines and, once parsed, their rows) while keeping every core busy.
+fn chunks_in_flight() -> usize {
+    4 * rayon::current_num_threads().max(1)
+}
+
+/// Runs the three stages of one file at once: the reader on its own thread (read, gunzip,
+/// hash, cut into chunks: a large `.gz` never waits on parsing), `parse` on the rayon pool as
+/// chunks arrive, and `write` on its own thread, in file order. At most [`chunks_in_flight`]
+/// chunks are between the reader and the writer. The first write error stops every stage; the
+/// reader is given back with what it read.
+fn pipeline(
+    reader: ContentReader,
+    first: Option<Chunk>,
+    progress: &ProgressBar,
+    parse: impl Fn(&Chunk) -> ChunkOutput + Sync,
+    mut write: impl FnMut(ChunkOutput) -> Result<()> + Send,
+) -> (ContentReader, Result<()>) {
+    use std::sync::mpsc::{channel, sync_channel};
+    let in_flight = chunks_in_flight();
+    // A ticket per chunk in flight: the reader takes one before reading a chunk, the writer
+    // gives it back once the chunk is written.
+    let (tickets_back, tickets) = sync_channel::<()>(in_flight);
+    for _ in 0..in_flight {
+        tickets_back.send(()).expect("the receiver is alive");
+    }
+    let (chunk_sender, chunks) = sync_channel::<(u64, Chunk)>(in_flight);
+    let (output_sender, outputs) = channel::<(u64, ChunkOutput)>();
+    std::thread::scope(|scope| {
+        let read = scope.spawn(move || read_ahead(reader, first, &tickets, chunk_sender, progress));
+        let written = scope.spawn(move || write_in_order(&outputs, &tickets_back, &mut write));
+        // A send fails only once the writer has stopped on an error: parsing stops too.
+        let _ = chunks.into_iter().par_bridge().try_for_each(|(seq, chunk)| output_sender.send((seq, parse(&chunk))));
+        drop(output_sender);
+        let written = written.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (read.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), written)
+    })
+}
+
+/// The reading stage: hands out numbered chunks, one per ticket, until the content ends or the
+/// writer stops (no more tickets); gives the reader back.
 fn read_ahead(
     mut reader: ContentReader,
     first: Option<Chunk>,
-    chunks: std::sync::mpsc::SyncSender<Chunk>,
+    tickets: &std::sync::mpsc::Receiver<()>,
+    chunks: std::sync::mpsc::SyncSender<(u64, Chunk)>,
     progress: &ProgressBar,
 ) -> ContentReader {
-    let mut next = first.or_else(|| reader.next_chunk());
-    while let Some(chunk) = next {
-        progress.set_position(reader.position());
-        if chunks.send(chunk).is_err() {
+    let mut next = first;
+    for seq in 0.. {
+        if tickets.recv().is_err() {
             break;
         }
-        next = reader.next_chunk();
+        let Some(chunk) = next.take().or_else(|| reader.next_chunk()) else { break };
+        progress.set_position(reader.position());
+        if chunks.send((seq, chunk)).is_err() {
+            break;
+        }
     }
     reader
 }
 
-/// The parsing and writing stages: parses a batch of chunks in parallel while the batch before
-/// it is written, until the reader has nothing more. The first write error stops it.
-#[allow(clippy::too_many_arguments)]
-fn parse_and_write(
-    chunks: &std::sync::mpsc::Receiver<Chunk>,
-    batch: usize,
-    parser: &Parser,
-    pool: &EnricherPool,
-    source: &EventSource,
-    partitions: &mut PartitionSink<'_>,
-    rejects: &mut RejectsSink,
-    report: &mut FileReport,
+/// The writing stage: writes parsed chunks in file order (they are parsed in any order) and
+/// gives back a ticket for each. Stops at the first error.
+fn write_in_order(
+    outputs: &std::sync::mpsc::Receiver<(u64, ChunkOutput)>,
+    tickets: &std::sync::mpsc::SyncSender<()>,
+    write: &mut impl FnMut(ChunkOutput) -> Result<()>,
 ) -> Result<()> {
-    let take_batch = || -> Vec<Chunk> { chunks.iter().take(batch).collect() };
-    let mut current = take_batch();
-    let mut parsed: Option<Vec<ChunkOutput>> = None;
-    while !current.is_empty() || parsed.is_some() {
-        let to_write = parsed.take();
-        let (written, outputs) = rayon::join(
-            || to_write.map_or(Ok(()), |outs| write_outputs(outs, partitions, rejects, report)),
-            || current.par_iter().map(|c| pool.with(|e| parse_chunk(c, parser, e, source))).collect::<Vec<_>>(),
-        );
-        written?;
-        if !outputs.is_empty() {
-            parsed = Some(outputs);
+    let mut waiting = std::collections::BTreeMap::new();
+    let mut next = 0u64;
+    for (seq, output) in outputs {
+        waiting.insert(seq, output);
+        while let Some(output) = waiting.remove(&next) {
+            write(output)?;
+            next += 1;
+            // The reader may have stopped already, with nothing left to read.
+            let _ = tickets.send(());
         }
-        current = take_batch();
     }
     Ok(())
 }
 
-fn write_outputs(
-    outputs: Vec<ChunkOutput>,
+/// Writes one parsed chunk: its rows to their date partitions, its rejects, its counts.
+fn write_output(
+    out: ChunkOutput,
     partitions: &mut PartitionSink<'_>,
     rejects: &mut RejectsSink,
     report: &mut FileReport,
 ) -> Result<()> {
-    for out in outputs {
-        for (date, batch) in &out.partitions {
-            partitions.write(*date, batch)?;
-        }
-        rejects.write(&out.rejects)?;
-        report.lines += out.lines;
-        report.rows += out.rows;
-        report.rejects += out.rejects.len() as u64;
-        report.skipped += out.skipped;
-        report.time_range = match (report.time_range, out.time_range) {
-            (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
-            (a, b) => a.or(b),
-        };
+    for (date, batch) in &out.partitions {
+        partitions.write(*date, batch)?;
     }
+    rejects.write(&out.rejects)?;
+    report.lines += out.lines;
+    report.rows += out.rows;
+    report.rejects += out.rejects.len() as u64;
+    report.skipped += out.skipped;
+    report.time_range = match (report.time_range, out.time_range) {
+        (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
+        (a, b) => a.or(b),
+    };
     Ok(())
 }
