@@ -215,31 +215,27 @@ impl ContentReader {
     /// Reads until `carry` holds `target` bytes or the content ends. A read error ends the
     /// content and is kept as damage: what was read before it still counts.
     fn fill_to(&mut self, target: usize) {
-        let mut start = self.carry.len();
+        let start = self.carry.len();
         if start >= target || self.eof {
             return;
         }
-        self.carry.resize(target, 0);
-        while start < target {
-            match self.stream.read(&mut self.carry[start..target]) {
-                Ok(0) => {
-                    self.eof = true;
-                    break;
-                }
-                Ok(n) => start += n,
-                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    let at = self.delivered + start as u64;
-                    self.damage = Some(match e.kind() {
-                        ErrorKind::UnexpectedEof => format!("truncated compressed data after {at} bytes"),
-                        _ => format!("read error after {at} bytes: {e}"),
-                    });
-                    self.eof = true;
-                    break;
-                }
+        // Read into the spare capacity (not zeroed first): `read_to_end` retries interruptions,
+        // keeps what was read before an error, and stops at the limit or the end of the content.
+        self.carry.reserve(target - start);
+        let wanted = (target - start) as u64;
+        let read = (&mut self.stream).take(wanted).read_to_end(&mut self.carry);
+        match read {
+            Ok(n) if (n as u64) < wanted => self.eof = true,
+            Ok(_) => {}
+            Err(e) => {
+                let at = self.delivered + self.carry.len() as u64;
+                self.damage = Some(match e.kind() {
+                    ErrorKind::UnexpectedEof => format!("truncated compressed data after {at} bytes"),
+                    _ => format!("read error after {at} bytes: {e}"),
+                });
+                self.eof = true;
             }
         }
-        self.carry.truncate(start);
     }
 }
 
