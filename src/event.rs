@@ -11,6 +11,8 @@ use std::sync::{Arc, OnceLock};
 use arrow::array::{
     ArrayRef, Int8Builder, StringBuilder, TimestampMicrosecondBuilder, UInt16Builder, UInt32Builder, UInt64Builder,
 };
+
+use crate::column_builder::{expected_batch_size, remember_batch_size, BatchSize, ColumnBuilder, OptionalText};
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use arrow::record_batch::RecordBatch;
 
@@ -54,12 +56,12 @@ pub fn schema() -> SchemaRef {
     SCHEMA.get_or_init(|| Arc::new(Schema::new(fields()))).clone()
 }
 
-/// Declares the columns: for each, its builder and how to make one, its Arrow type,
-/// nullability, privacy class, and how one event is appended to it.
+/// Declares the columns: for each, its builder, Arrow type, nullability, privacy class, and how
+/// one event is appended to it.
 macro_rules! event_columns {
     ($(
         $(#[doc = $doc:literal])+
-        $name:ident: $builder:ty = $new:expr, $arrow:expr, nullable: $nullable:literal, $privacy:expr,
+        $name:ident: $builder:ty, $arrow:expr, nullable: $nullable:literal, $privacy:expr,
         push: |$b:ident, $row:ident, $source:ident| $push:expr;
     )+) => {
         /// Every column of the event files, in file order.
@@ -74,12 +76,20 @@ macro_rules! event_columns {
         pub struct EventColumns {
             $($(#[doc = $doc])+ $name: $builder,)+
             source: EventSource,
+            rows: usize,
         }
 
         impl EventColumns {
-            /// Empty builders for events read from `source`.
+            /// Empty builders for events read from `source`, with room for as many rows and
+            /// as much text as this thread's last batches held.
             pub fn new(source: EventSource) -> EventColumns {
-                EventColumns { $($name: $new,)+ source }
+                let size = expected_batch_size();
+                let mut value_bytes = size.value_bytes.iter().copied().chain(std::iter::repeat(0));
+                EventColumns {
+                    $($name: <$builder as ColumnBuilder>::sized(size.rows, value_bytes.next().unwrap_or(0), $arrow),)+
+                    source,
+                    rows: 0,
+                }
             }
 
             /// Appends one event.
@@ -89,11 +99,16 @@ macro_rules! event_columns {
                     let ($b, $row, $source) = (&mut self.$name, row, source);
                     $push;
                 })+
+                self.rows += 1;
             }
 
             /// Finishes the builders into a record batch with [`schema`].
             pub fn finish(mut self) -> RecordBatch {
-                let columns: Vec<ArrayRef> = vec![$(Arc::new(self.$name.finish())),+];
+                remember_batch_size(&BatchSize {
+                    rows: self.rows,
+                    value_bytes: vec![$(ColumnBuilder::value_bytes(&self.$name)),+],
+                });
+                let columns: Vec<ArrayRef> = vec![$(Arc::new(ColumnBuilder::finish(&mut self.$name))),+];
                 RecordBatch::try_new(schema(), columns).expect("event columns match the schema")
             }
         }
@@ -106,80 +121,80 @@ fn utc_micros() -> DataType {
 
 event_columns! {
     /// UTC instant, µs.
-    ts: TimestampMicrosecondBuilder = TimestampMicrosecondBuilder::new().with_timezone("UTC"), utc_micros(),
+    ts: TimestampMicrosecondBuilder, utc_micros(),
         nullable: false, Privacy::Keep, push: |b, row, _s| b.append_value(row.ts);
     /// School-local wall clock, µs since local 1970-01-01, no zone.
-    local_time: TimestampMicrosecondBuilder = TimestampMicrosecondBuilder::new(),
+    local_time: TimestampMicrosecondBuilder,
         DataType::Timestamp(TimeUnit::Microsecond, None), nullable: false, Privacy::Keep,
         push: |b, row, _s| b.append_value(row.local_time);
     /// ISO weekday in the school's zone.
-    weekday: Int8Builder = Int8Builder::new(), DataType::Int8, nullable: false, Privacy::Keep,
+    weekday: Int8Builder, DataType::Int8, nullable: false, Privacy::Keep,
         push: |b, row, _s| b.append_value(row.weekday);
     /// Client address.
-    client_ip: StringBuilder = StringBuilder::new(), DataType::Utf8, nullable: false, Privacy::Pseudonymise('a'),
+    client_ip: StringBuilder, DataType::Utf8, nullable: false, Privacy::Pseudonymise('a'),
         push: |b, row, _s| b.append_value(row.client_ip);
     /// Client host name or device id.
-    device: StringBuilder = StringBuilder::new(), DataType::Utf8, nullable: true, Privacy::Pseudonymise('d'),
+    device: OptionalText, DataType::Utf8, nullable: true, Privacy::Pseudonymise('d'),
         push: |b, row, _s| b.append_option(row.device);
     /// Normalised username.
-    user: StringBuilder = StringBuilder::new(), DataType::Utf8, nullable: true, Privacy::Pseudonymise('u'),
+    user: OptionalText, DataType::Utf8, nullable: true, Privacy::Pseudonymise('u'),
         push: |b, row, _s| b.append_option(row.user);
     /// `staff`, `pupil`, `guest`, `service` or `unknown`.
-    role: StringBuilder = StringBuilder::new(), DataType::Utf8, nullable: false, Privacy::Keep,
+    role: StringBuilder, DataType::Utf8, nullable: false, Privacy::Keep,
         push: |b, row, _s| b.append_value(row.role);
     /// Year group for pupils.
-    year_group: Int8Builder = Int8Builder::new(), DataType::Int8, nullable: true, Privacy::Keep,
+    year_group: Int8Builder, DataType::Int8, nullable: true, Privacy::Keep,
         push: |b, row, _s| b.append_option(row.year_group);
     /// HTTP method.
-    method: StringBuilder = StringBuilder::new(), DataType::Utf8, nullable: false, Privacy::Keep,
+    method: StringBuilder, DataType::Utf8, nullable: false, Privacy::Keep,
         push: |b, row, _s| b.append_value(row.method);
     /// Lower-cased host; null when the request had none.
-    host: StringBuilder = StringBuilder::new(), DataType::Utf8, nullable: true, Privacy::Site,
+    host: OptionalText, DataType::Utf8, nullable: true, Privacy::Site,
         push: |b, row, _s| b.append_option(row.host);
     /// Registrable domain; null with the host.
-    domain: StringBuilder = StringBuilder::new(), DataType::Utf8, nullable: true, Privacy::Site,
+    domain: OptionalText, DataType::Utf8, nullable: true, Privacy::Site,
         push: |b, row, _s| b.append_option(row.domain);
     /// Full URL when known.
-    url: StringBuilder = StringBuilder::new(), DataType::Utf8, nullable: true, Privacy::Drop,
+    url: OptionalText, DataType::Utf8, nullable: true, Privacy::Drop,
         push: |b, row, _s| b.append_option(row.url);
     /// Decoded search terms.
-    search_terms: StringBuilder = StringBuilder::new(), DataType::Utf8, nullable: true, Privacy::Topic,
+    search_terms: OptionalText, DataType::Utf8, nullable: true, Privacy::Topic,
         push: |b, row, _s| b.append_option(row.search_terms);
     /// HTTP status.
-    status: UInt16Builder = UInt16Builder::new(), DataType::UInt16, nullable: false, Privacy::Keep,
+    status: UInt16Builder, DataType::UInt16, nullable: false, Privacy::Keep,
         push: |b, row, _s| b.append_value(row.status);
     /// `allowed`, `blocked`, `auth_required` or `error`.
-    action: StringBuilder = StringBuilder::new(), DataType::Utf8, nullable: false, Privacy::Keep,
+    action: StringBuilder, DataType::Utf8, nullable: false, Privacy::Keep,
         push: |b, row, _s| b.append_value(row.action);
     /// Category.
-    category: StringBuilder = StringBuilder::new(), DataType::Utf8, nullable: true, Privacy::Keep,
+    category: OptionalText, DataType::Utf8, nullable: true, Privacy::Keep,
         push: |b, row, _s| b.append_option(row.category);
     /// The filter's reason text (it can quote names).
-    reason: StringBuilder = StringBuilder::new(), DataType::Utf8, nullable: true, Privacy::Drop,
+    reason: OptionalText, DataType::Utf8, nullable: true, Privacy::Drop,
         push: |b, row, _s| b.append_option(row.reason);
     /// Filter group or policy.
-    filter_group: StringBuilder = StringBuilder::new(), DataType::Utf8, nullable: true, Privacy::Keep,
+    filter_group: OptionalText, DataType::Utf8, nullable: true, Privacy::Keep,
         push: |b, row, _s| b.append_option(row.filter_group);
     /// Bytes to the client.
-    bytes: UInt64Builder = UInt64Builder::new(), DataType::UInt64, nullable: false, Privacy::Keep,
+    bytes: UInt64Builder, DataType::UInt64, nullable: false, Privacy::Keep,
         push: |b, row, _s| b.append_value(row.bytes);
     /// Duration in ms.
-    duration_ms: UInt32Builder = UInt32Builder::new(), DataType::UInt32, nullable: true, Privacy::Keep,
+    duration_ms: UInt32Builder, DataType::UInt32, nullable: true, Privacy::Keep,
         push: |b, row, _s| b.append_option(row.duration_ms);
     /// User-Agent (a fingerprint).
-    user_agent: StringBuilder = StringBuilder::new(), DataType::Utf8, nullable: true, Privacy::Drop,
+    user_agent: OptionalText, DataType::Utf8, nullable: true, Privacy::Drop,
         push: |b, row, _s| b.append_option(row.user_agent);
     /// The format the file was read as.
-    source_format: StringBuilder = StringBuilder::new(), DataType::Utf8, nullable: false, Privacy::Keep,
+    source_format: StringBuilder, DataType::Utf8, nullable: false, Privacy::Keep,
         push: |b, _row, source| b.append_value(&*source.format);
     /// The file's canonical path when it was read.
-    source_file: StringBuilder = StringBuilder::new(), DataType::Utf8, nullable: false, Privacy::Basename,
+    source_file: StringBuilder, DataType::Utf8, nullable: false, Privacy::Basename,
         push: |b, _row, source| b.append_value(&*source.file);
     /// The manifest id of the file's content; null in files written before ids existed.
-    source_content: StringBuilder = StringBuilder::new(), DataType::Utf8, nullable: true, Privacy::Drop,
+    source_content: StringBuilder, DataType::Utf8, nullable: true, Privacy::Drop,
         push: |b, _row, source| b.append_value(&*source.content);
     /// 1-based line number in the source file.
-    source_line: UInt64Builder = UInt64Builder::new(), DataType::UInt64, nullable: false, Privacy::Keep,
+    source_line: UInt64Builder, DataType::UInt64, nullable: false, Privacy::Keep,
         push: |b, row, _s| b.append_value(row.source_line);
 }
 

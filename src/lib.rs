@@ -32,6 +32,8 @@ pub mod aggregate;
 #[cfg(feature = "pipeline")]
 pub mod cmd;
 #[cfg(feature = "pipeline")]
+pub mod column_builder;
+#[cfg(feature = "pipeline")]
 pub mod demo;
 #[cfg(feature = "pipeline")]
 pub mod detect;
