@@ -33,7 +33,8 @@ impl CategoryLists {
             }
             for line in list_lines(&entry.path().join("urls"))? {
                 let line = line.to_ascii_lowercase();
-                let line = line.split("://").last().unwrap_or(&line).trim_start_matches("www.");
+                let line = line.split("://").last().unwrap_or(&line);
+                let line = without_www(line);
                 let (host, path) = line.split_once('/').unwrap_or((line, ""));
                 lists.urls.entry(host.to_string()).or_default().push((format!("/{path}"), index));
             }
@@ -45,7 +46,7 @@ impl CategoryLists {
     /// lists from the full host up to its parent domains.
     pub fn lookup(&self, host: &str, path: &str) -> Option<&str> {
         if !self.urls.is_empty() {
-            let bare = host.trim_start_matches("www.");
+            let bare = without_www(host);
             if let Some(prefixes) = self.urls.get(bare) {
                 let path = path.split(['?', '#']).next().unwrap_or(path);
                 if let Some((_, index)) = prefixes.iter().find(|(prefix, _)| path.starts_with(prefix.as_str())) {
@@ -64,13 +65,21 @@ impl CategoryLists {
 
     /// True when the URL lists have entries for this host, so its category depends on the path.
     pub fn has_url_entries(&self, host: &str) -> bool {
-        !self.urls.is_empty() && self.urls.contains_key(host.trim_start_matches("www."))
+        !self.urls.is_empty() && self.urls.contains_key(without_www(host))
     }
 
     /// True when no lists were loaded.
     pub fn is_empty(&self) -> bool {
         self.names.is_empty()
     }
+}
+
+/// A host or URL without its leading `www.` labels (a byte comparison: this runs on every line).
+fn without_www(mut host: &str) -> &str {
+    while let Some(rest) = host.strip_prefix("www.") {
+        host = rest;
+    }
+    host
 }
 
 /// The entries of one list file: trimmed, without blanks and `#` comments; a missing file is empty.

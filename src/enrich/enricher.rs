@@ -79,19 +79,52 @@ struct UserInfo {
 /// Cache sizes past which a cache is emptied, to keep memory bounded on odd logs.
 const MAX_CACHED: usize = 200_000;
 
+/// A bounded cache with one hash lookup per hit: the map gives an index into the values (the
+/// map's borrow ends with the index, so a miss can insert without looking up again).
+struct Cache<V> {
+    index: super::FastMap<String, u32>,
+    values: Vec<V>,
+}
+
+impl<V> Default for Cache<V> {
+    fn default() -> Self {
+        Cache { index: Default::default(), values: Vec::new() }
+    }
+}
+
+impl<V> Cache<V> {
+    /// The cached value of `key`, made by `make` when it is not cached (or `refresh` is set).
+    fn get_or_make(&mut self, key: &str, refresh: bool, make: impl FnOnce() -> V) -> &V {
+        let found = self.index.get(key).copied().filter(|_| !refresh);
+        let at = match found {
+            Some(at) => at as usize,
+            None => {
+                if self.values.len() >= MAX_CACHED {
+                    self.index.clear();
+                    self.values.clear();
+                }
+                self.values.push(make());
+                self.index.insert(key.to_string(), (self.values.len() - 1) as u32);
+                self.values.len() - 1
+            }
+        };
+        &self.values[at]
+    }
+}
+
 /// Turns parsed records into event rows for one thread; holds that thread's caches.
 pub struct Enricher {
     school: Arc<SchoolContext>,
     clock: SchoolClock,
-    hosts: super::FastMap<String, HostInfo>,
-    users: super::FastMap<String, UserInfo>,
+    hosts: Cache<HostInfo>,
+    users: Cache<UserInfo>,
 }
 
 impl Enricher {
     /// An enricher for one parsing thread.
     pub fn new(school: Arc<SchoolContext>) -> Enricher {
         let clock = SchoolClock::new(school.profile.timezone);
-        Enricher { school, clock, hosts: Default::default(), users: Default::default() }
+        Enricher { school, clock, hosts: Cache::default(), users: Cache::default() }
     }
 
     /// Builds the event for a parsed line and hands it to `sink` with its local date
@@ -111,13 +144,24 @@ impl Enricher {
         // A request with no host (a port scan's `GET /`, Squid's `error:invalid-request`) is a
         // row with no host or domain: it must never invent one.
         let parts = url::split_url(&record.url, &record.method).filter(|p| url::is_host_name(&p.host));
-        if let Some(parts) = &parts {
-            self.cache_host(&parts.host, parts.path, record.category.is_none());
-        }
-        self.cache_user(record.user.as_deref());
-        let host_info = parts.as_ref().map(|p| &self.hosts[p.host.as_ref()]);
+        let school = &self.school;
+        let host_info = parts.as_ref().map(|p| {
+            // URL lists depend on the path, so hosts that have URL entries are looked up each time.
+            let per_url = record.category.is_none() && school.categories.has_url_entries(&p.host);
+            self.hosts.get_or_make(&p.host, per_url, || HostInfo {
+                domain: url::registrable_domain(&p.host).to_string(),
+                category: school.categories.lookup(&p.host, p.path).map(str::to_string),
+            })
+        });
         let user_info = match record.user.as_deref() {
-            Some(raw) => &self.users[raw],
+            Some(raw) => self.users.get_or_make(raw, false, || {
+                let name = users::normalise_user(raw);
+                let (role, year_group) = match &name {
+                    Some(n) => role_of(school, n),
+                    None => (Role::Unknown, None),
+                };
+                UserInfo { name, role, year_group }
+            }),
             None => &NOBODY,
         };
         let search = match (&parts, host_info) {
@@ -160,35 +204,6 @@ impl Enricher {
         };
         sink(local.date_days, &row);
         Ok(())
-    }
-
-    fn cache_host(&mut self, host: &str, path: &str, wants_category: bool) {
-        // URL lists depend on the path, so hosts that have URL entries are not cached by host.
-        if self.hosts.contains_key(host) && !(wants_category && self.school.categories.has_url_entries(host)) {
-            return;
-        }
-        if self.hosts.len() >= MAX_CACHED {
-            self.hosts.clear();
-        }
-        let domain = url::registrable_domain(host).to_string();
-        let category = self.school.categories.lookup(host, path).map(str::to_string);
-        self.hosts.insert(host.to_string(), HostInfo { domain, category });
-    }
-
-    fn cache_user(&mut self, raw: Option<&str>) {
-        let Some(raw) = raw else { return };
-        if self.users.contains_key(raw) {
-            return;
-        }
-        if self.users.len() >= MAX_CACHED {
-            self.users.clear();
-        }
-        let name = users::normalise_user(raw);
-        let (role, year_group) = match &name {
-            Some(n) => role_of(&self.school, n),
-            None => (Role::Unknown, None),
-        };
-        self.users.insert(raw.to_string(), UserInfo { name, role, year_group });
     }
 }
 

@@ -24,15 +24,16 @@ pub fn split_url<'a>(url: &'a str, method: &str) -> Option<UrlParts<'a>> {
         Some(rest) if scheme_len > 0 => (true, rest),
         _ => (false, url),
     };
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority_end = rest.bytes().position(|b| matches!(b, b'/' | b'?' | b'#')).unwrap_or(rest.len());
     let authority = &rest[..authority_end];
     let path = &rest[authority_end..];
-    let authority = authority.rsplit('@').next().unwrap_or(authority);
+    // Byte scans: these run on every line, and `@`, `:` and `]` are ASCII.
+    let authority = memchr::memrchr(b'@', authority.as_bytes()).map_or(authority, |at| &authority[at + 1..]);
     let host = if let Some(v6) = authority.strip_prefix('[') {
         v6.split(']').next().unwrap_or(v6)
     } else {
-        match authority.rsplit_once(':') {
-            Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) => h,
+        match memchr::memrchr(b':', authority.as_bytes()) {
+            Some(colon) if authority.as_bytes()[colon + 1..].iter().all(u8::is_ascii_digit) => &authority[..colon],
             _ => authority,
         }
     };

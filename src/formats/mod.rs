@@ -164,7 +164,8 @@ pub fn dash_none(field: &str) -> Option<&str> {
 
 /// Parses an unsigned decimal field, naming it in the error.
 pub fn parse_num<T: std::str::FromStr>(field: &str, name: &str) -> Result<T, ParseError> {
-    field.trim().parse().map_err(|_| ParseError::new(format!("bad {name}: {field:?}")))
+    // Most fields are bare digits: only a field that does not parse as it is is trimmed.
+    field.parse().or_else(|_| field.trim().parse()).map_err(|_| ParseError::new(format!("bad {name}: {field:?}")))
 }
 
 /// Parses `seconds.millis` Unix time (Squid, e2guardian) into microseconds.
@@ -180,10 +181,13 @@ pub fn parse_epoch(field: &str) -> Result<LogTime, ParseError> {
         micros += i64::from(b - b'0') * scale;
         scale /= 10;
     }
-    if !(0..=32_503_680_000).contains(&secs) {
-        return fail(format!("Unix time out of range: {field:?}"));
-    }
-    Ok(LogTime::EpochMicros(secs * 1_000_000 + micros))
+    epoch_time(secs, micros).ok_or_else(|| ParseError::new(format!("Unix time out of range: {field:?}")))
+}
+
+/// Whole seconds since the Unix epoch plus microseconds as a log time; `None` for seconds outside
+/// 1970 to 2999 (a corrupted or mistyped field).
+pub fn epoch_time(secs: i64, micros: i64) -> Option<LogTime> {
+    (0..=32_503_680_000).contains(&secs).then(|| LogTime::EpochMicros(secs * 1_000_000 + micros))
 }
 
 /// The standard HTTP methods plus WebDAV's, used to anchor formats that cannot be split.

@@ -8,7 +8,9 @@ use std::borrow::Cow;
 use chrono::{DateTime, NaiveDateTime};
 
 use super::registry::{Build, Format};
-use super::{dash_none, fail, parse_epoch, parse_num, Action, FormatName, LogTime, ParseError, Parser, Record};
+use super::{
+    dash_none, epoch_time, fail, parse_epoch, parse_num, Action, FormatName, LogTime, ParseError, Parser, Record,
+};
 
 /// Squid's built-in `squid` (native) logformat.
 pub const NATIVE: &str = "%ts.%03tu %6tr %>a %Ss/%03>Hs %<st %rm %ru %[un %Sh/%<a %mt";
@@ -211,7 +213,12 @@ impl SquidParser {
         for (index, piece) in pieces.iter().enumerate() {
             match piece {
                 Piece::Literal(text) => {
-                    if !line[pos..].starts_with(text.as_str()) {
+                    let found = match text.as_bytes() {
+                        // Most literals are one separator byte: compared as a byte, not a slice.
+                        [byte] => line.as_bytes().get(pos) == Some(byte),
+                        bytes => line.as_bytes()[pos..].starts_with(bytes),
+                    };
+                    if !found {
                         return fail(format!("expected {text:?} at column {}", pos + 1));
                     }
                     pos += text.len();
@@ -254,7 +261,7 @@ fn field_end(line: &str, pos: usize, inner_spaces: usize, next: Option<&Piece>, 
 #[derive(Default)]
 struct Fields<'a> {
     epoch_seconds: Option<i64>,
-    epoch_millis: Option<i64>,
+    epoch_millis: Option<u16>,
     time: Option<LogTime>,
     duration_ms: Option<u32>,
     client_ip: Option<&'a str>,
@@ -274,12 +281,13 @@ struct Fields<'a> {
 impl<'a> Fields<'a> {
     fn set(&mut self, code: &Code, value: &'a str) -> Result<(), ParseError> {
         match code {
-            Code::EpochSeconds => match value.split_once('.') {
-                // %tS and some builds write seconds with a fraction already.
-                Some(_) => self.time = Some(parse_epoch(value)?),
-                None => self.epoch_seconds = Some(parse_num(value, "Unix time")?),
+            // %tS and some builds write seconds with a fraction already.
+            Code::EpochSeconds if value.bytes().any(|b| b == b'.') => self.time = Some(parse_epoch(value)?),
+            Code::EpochSeconds => self.epoch_seconds = Some(parse_num(value, "Unix time")?),
+            Code::EpochMillis => match parse_num(value, "milliseconds")? {
+                millis @ 0..=999 => self.epoch_millis = Some(millis),
+                _ => return fail(format!("bad milliseconds: {value:?}")),
             },
-            Code::EpochMillis => self.epoch_millis = Some(parse_num(value, "milliseconds")?),
             Code::LocalTime(layout) => self.time = Some(parse_wall_time(value, layout, false)?),
             Code::GmtTime(layout) => self.time = Some(parse_wall_time(value, layout, true)?),
             Code::ResponseMillis => self.duration_ms = dash_none(value).and_then(|v| v.parse().ok()),
@@ -303,10 +311,8 @@ impl<'a> Fields<'a> {
     fn into_record(self, name: FormatName) -> Result<Record<'a>, ParseError> {
         let time = match (self.time, self.epoch_seconds) {
             (Some(time), _) => time,
-            (None, Some(secs)) => parse_epoch(&secs.to_string()).map(|t| match t {
-                LogTime::EpochMicros(us) => LogTime::EpochMicros(us + self.epoch_millis.unwrap_or(0) * 1000),
-                other => other,
-            })?,
+            (None, Some(secs)) => epoch_time(secs, i64::from(self.epoch_millis.unwrap_or(0)) * 1000)
+                .ok_or_else(|| ParseError::new(format!("Unix time out of range: \"{secs}\"")))?,
             (None, None) => return fail("no time field"),
         };
         let url = self.url.filter(|u| !u.is_empty() && *u != "-").ok_or_else(|| ParseError::new("no URL"))?;
