@@ -16,22 +16,12 @@ command -v perf >/dev/null || { apt-get update -qq && apt-get install -y -qq lin
 
 . benches/fw.sh
 
-log="$DIR/access-$LINES.log"
-if [ ! -s "$log" ]; then
-  pupils=$(( LINES / 560 + 1 ))
-  rm -rf "$DIR/profile-school"
-  $FW generate --out "$DIR/profile-school" --pupils "$pupils" >/dev/null
-  set +o pipefail
-  for f in $(ls "$DIR"/profile-school/logs/access.log* | sort -t. -k3,3nr); do
-    case "$f" in *.gz) zcat "$f" ;; *) cat "$f" ;; esac
-  done | head -n "$LINES" > "$log"
-  set -o pipefail
-fi
+. benches/squid_log.sh
 echo "input: $(wc -l < "$log") lines, $(( $(stat -c %s "$log") / 1000000 )) MB, $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 
 rm -rf "$DIR/profile-data"
 perf record -q -e cpu-clock -F 999 -o "$DIR/ingest.perf" -- \
-  $FW ingest --quiet --config "$DIR/profile-school/school.toml" --data "$DIR/profile-data" "$log" 2>/dev/null
+  $FW ingest --quiet --config "$school/school.toml" --data "$DIR/profile-data" "$log" 2>/dev/null
 perf report -i "$DIR/ingest.perf" --no-children --sort symbol --stdio -q 2>/dev/null |
   awk '
     $1 ~ /%$/ {
