@@ -380,7 +380,12 @@ const UNSTATISTICAL_COLUMNS: [&str; 11] = [
     "domain",
 ];
 
-/// The Parquet settings of every event file: zstd level 3, dictionary encoding but for
+/// zstd level of the event files. Level 1 against 3 on a generated 2M-line week: ingest 7% less
+/// CPU and wall time for files 0.8% larger (each page is compressed on its own, and pages are
+/// small, so the higher level's larger match tables cost more than they find).
+const ZSTD_LEVEL: i32 = 1;
+
+/// The Parquet settings of every event file: zstd ([`ZSTD_LEVEL`]), dictionary encoding but for
 /// [`DELTA_COLUMNS`], min/max statistics but for [`UNSTATISTICAL_COLUMNS`], 1M-row groups.
 pub fn writer_properties() -> parquet::file::properties::WriterProperties {
     use parquet::basic::Encoding;
@@ -388,7 +393,7 @@ pub fn writer_properties() -> parquet::file::properties::WriterProperties {
     use parquet::schema::types::ColumnPath;
     let mut properties = parquet::file::properties::WriterProperties::builder()
         .set_compression(parquet::basic::Compression::ZSTD(
-            parquet::basic::ZstdLevel::try_new(3).expect("valid zstd level"),
+            parquet::basic::ZstdLevel::try_new(ZSTD_LEVEL).expect("valid zstd level"),
         ))
         .set_dictionary_enabled(true)
         .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
