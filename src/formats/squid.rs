@@ -225,7 +225,7 @@ impl SquidParser {
                 }
                 Piece::Field { code, padded, inner_spaces } => {
                     if *padded {
-                        pos += line[pos..].len() - line[pos..].trim_start_matches(' ').len();
+                        pos += line.as_bytes()[pos..].iter().take_while(|&&b| b == b' ').count();
                     }
                     let end = field_end(line, pos, *inner_spaces, pieces.get(index + 1), index + 2 == pieces.len())
                         .ok_or_else(|| ParseError::new(format!("line ends early, in field {}", index / 2 + 1)))?;
