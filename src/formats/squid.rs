@@ -471,6 +471,18 @@ mod tests {
     }
 
     #[test]
+    fn milliseconds_past_999_are_a_bad_line_not_a_wrong_time() {
+        let parser = SquidParser::from_logformat("%ts.%03tu %>a %rm %ru", FormatName::SquidLogformat).unwrap();
+        let ok = parser.parse("1742201532.140 10.0.0.1 GET http://x.com/").unwrap();
+        assert_eq!(ok.time, LogTime::EpochMicros(1_742_201_532_140_000));
+        for millis in ["1000", "65535", "99999999999999999999"] {
+            let line = format!("1742201532.{millis} 10.0.0.1 GET http://x.com/");
+            let error = parser.parse(&line).unwrap_err();
+            assert!(error.message.contains("bad milliseconds"), "{line}: {}", error.message);
+        }
+    }
+
+    #[test]
     fn denied_reply_and_redirects_are_blocks() {
         let r = native()
             .parse(

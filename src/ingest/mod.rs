@@ -411,7 +411,9 @@ fn pipeline(
     }
     let (chunk_sender, chunks) = sync_channel::<(u64, Chunk)>(in_flight);
     let (output_sender, outputs) = channel::<(u64, ChunkOutput)>();
-    std::thread::scope(|scope| {
+    // `move`: should a parser panic, the output sender is dropped as the panic leaves this
+    // closure, so the writer's thread ends and the panic is not turned into a hang.
+    std::thread::scope(move |scope| {
         let read = scope.spawn(move || read_ahead(reader, first, &tickets, chunk_sender, progress));
         let written = scope.spawn(move || write_in_order(&outputs, &tickets_back, &mut write));
         // A send fails only once the writer has stopped on an error: parsing stops too.
