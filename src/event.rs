@@ -11,10 +11,10 @@ use std::sync::{Arc, OnceLock};
 use arrow::array::{
     ArrayRef, Int8Builder, StringBuilder, TimestampMicrosecondBuilder, UInt16Builder, UInt32Builder, UInt64Builder,
 };
-
-use crate::column_builder::{expected_batch_size, remember_batch_size, BatchSize, ColumnBuilder, OptionalText};
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use arrow::record_batch::RecordBatch;
+
+use crate::column_builder::{expected_batch_size, remember_batch_size, BatchSize, ColumnBuilder, OptionalText};
 
 /// What happens to a column in anything that leaves the school (`filterwatch export`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -93,11 +93,15 @@ impl<V> Default for Cache<V> {
 }
 
 impl<V> Cache<V> {
-    /// The cached value of `key`, made by `make` when it is not cached (or `refresh` is set).
+    /// The cached value of `key`, made by `make` when it is not cached; `refresh` makes it again
+    /// in its place.
     fn get_or_make(&mut self, key: &str, refresh: bool, make: impl FnOnce() -> V) -> &V {
-        let found = self.index.get(key).copied().filter(|_| !refresh);
-        let at = match found {
-            Some(at) => at as usize,
+        let at = match self.index.get(key).copied() {
+            Some(at) if !refresh => at as usize,
+            Some(at) => {
+                self.values[at as usize] = make();
+                at as usize
+            }
             None => {
                 if self.values.len() >= MAX_CACHED {
                     self.index.clear();
@@ -220,4 +224,20 @@ pub fn role_of(school: &SchoolContext, user: &str) -> (Role, Option<YearGroup>) 
         .iter()
         .find(|rule| rule.pattern.is_match(user))
         .map_or((Role::Unknown, None), |rule| (rule.role, None))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cache;
+
+    #[test]
+    fn a_refreshed_entry_is_made_again_in_its_place() {
+        let mut cache = Cache::default();
+        assert_eq!(*cache.get_or_make("sites.google.com", false, || 1), 1);
+        assert_eq!(*cache.get_or_make("sites.google.com", false, || 2), 1, "a hit is not made again");
+        for made in 3..10 {
+            assert_eq!(*cache.get_or_make("sites.google.com", true, || made), made);
+        }
+        assert_eq!(cache.values.len(), 1, "refreshing does not grow the cache");
+    }
 }
