@@ -318,39 +318,43 @@ pub fn settings_from(school: &str, copy: Option<&str>, origin: &str) -> Result<c
 /// All events of a dataset as a lazy polars frame, with `school` and `date` read from the
 /// folder names (hive partitioning), so filters on them prune whole folders.
 pub fn scan_events(root: &Path) -> Result<polars::prelude::LazyFrame> {
-    use polars::prelude::{HiveOptions, LazyFrame, PlRefPath, ScanArgsParquet};
-    let pattern = root.join("events").join("**").join("*.parquet");
+    scan_hive(&root.join("events").join("**").join("*.parquet"), root)
+}
+
+/// The events of one school, or of all when `schools` is not exactly one. One school's scan lists
+/// only its own folder, so planning a query does not walk every school's files (with hundreds of
+/// schools that listing was most of a query's time).
+///
+/// Its pattern names the folder as `[s]chool=ID`: a glob's partitions are read from its first
+/// wildcard on, so the one-character class makes `school` a partition column read from the
+/// folder name, as in [`scan_events`], while matching that folder only. A `school` column added
+/// as a constant instead stops polars pushing a query's date range down to the folders, and every
+/// query then read every day kept (the nightly grew by ~0.4 s a night for each week of history).
+pub fn scan_events_of(root: &Path, schools: &[String]) -> Result<polars::prelude::LazyFrame> {
+    let [school] = schools else { return scan_events(root) };
+    let events = root.join("events");
+    if !crate::config::is_school_id(school) || !events.join(format!("school={school}")).is_dir() {
+        return scan_events(root);
+    }
+    scan_hive(&events.join(format!("[s]chool={school}")).join("**").join("*.parquet"), root)
+}
+
+/// A hive-partitioned scan of the event files a glob `pattern` matches in dataset `root`.
+fn scan_hive(pattern: &Path, root: &Path) -> Result<polars::prelude::LazyFrame> {
+    use polars::prelude::{DataType, Field, HiveOptions, LazyFrame, PlRefPath, ScanArgsParquet, Schema};
+    // The partition values are typed here, not guessed from the names: a school id such as
+    // `1e5` or `2024` would otherwise be read as a number, and no text would equal it.
+    let partitions =
+        Schema::from_iter([Field::new("school".into(), DataType::String), Field::new("date".into(), DataType::Date)]);
     // Files written before a column was added (`source_content`) read it as null.
     let args = ScanArgsParquet {
-        hive_options: HiveOptions::new_enabled(),
+        hive_options: HiveOptions { schema: Some(std::sync::Arc::new(partitions)), ..HiveOptions::new_enabled() },
         glob: true,
         allow_missing_columns: true,
         ..Default::default()
     };
     LazyFrame::scan_parquet(PlRefPath::new(pattern.to_string_lossy().as_ref()), args)
         .with_context(|| format!("cannot read the events in {}", root.display()))
-}
-
-/// The events of one school, or of all when `schools` is not exactly one. One school's scan lists
-/// only its own folder, so planning a query does not walk every school's files (with hundreds of
-/// schools that listing was most of a query's time); its `school` column is the folder's value.
-pub fn scan_events_of(root: &Path, schools: &[String]) -> Result<polars::prelude::LazyFrame> {
-    use polars::prelude::{lit, HiveOptions, LazyFrame, PlRefPath, ScanArgsParquet};
-    let [school] = schools else { return scan_events(root) };
-    let folder = root.join("events").join(format!("school={school}"));
-    if !crate::config::is_school_id(school) || !folder.is_dir() {
-        return scan_events(root);
-    }
-    let args = ScanArgsParquet {
-        hive_options: HiveOptions::new_enabled(),
-        glob: true,
-        allow_missing_columns: true,
-        ..Default::default()
-    };
-    let pattern = folder.join("**").join("*.parquet");
-    let frame = LazyFrame::scan_parquet(PlRefPath::new(pattern.to_string_lossy().as_ref()), args)
-        .with_context(|| format!("cannot read the events in {}", folder.display()))?;
-    Ok(frame.with_column(lit(school.as_str()).alias("school")))
 }
 
 /// Rows per Parquet row group: large enough for good compression and fast scans.

@@ -238,3 +238,45 @@ fn generate_writes_the_iso_week_asked_for_and_names_a_bad_one() {
     assert!(stderr(&bad).contains("--week \"2026-10\""), "{}", stderr(&bad));
     assert_eq!(stderr(&bad).trim().lines().count(), 1, "{}", stderr(&bad));
 }
+
+#[test]
+fn school_ids_that_look_like_numbers_or_dates_stay_names() {
+    // A partition folder `school=1e5` must not be read as the number 100000, nor `school=2024-09`
+    // as a date: the queries compare the id as text, for one school and across schools.
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    for id in ["1e5", "2024-09"] {
+        let folder = dir.path().join(id);
+        std::fs::create_dir_all(&folder).unwrap();
+        let config = profile(&folder, &format!("id = \"{id}\"\n"));
+        let out = ingest(&config, &data, &["--quiet"], &[&corpus("squid-native")]);
+        assert_eq!(out.status.code(), Some(0), "{id}: {}", stderr(&out));
+    }
+    let data = data.to_str().unwrap();
+    let out = filterwatch(&[
+        "query",
+        "observed_days",
+        "--data",
+        data,
+        "--param",
+        "from=2000-01-01",
+        "--param",
+        "to=2100-01-01",
+        "--param",
+        "schools=1e5,2024-09",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    for id in ["1e5", "2024-09"] {
+        let requests: u64 = rows
+            .iter()
+            .filter(|r| r["school"] == id)
+            .map(|r| r["requests"].as_str().unwrap().parse::<u64>().unwrap())
+            .sum();
+        assert_eq!(requests, 335, "{id}: {rows:?}");
+    }
+    for id in ["1e5", "2024-09"] {
+        let out = filterwatch(&["repeats", "--data", data, "--school", id, "--format", "json"]);
+        assert_eq!(out.status.code(), Some(0), "{id}: {}", stderr(&out));
+    }
+}

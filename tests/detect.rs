@@ -114,6 +114,49 @@ fn date_filters_are_school_local_and_exclusive_at_the_end() {
     assert!(Scope::new(&fixture().data, Some("nosuchschool"), None, None, None).is_err());
 }
 
+/// Copies a folder tree (a dataset) so a test can damage its copy.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn detections_read_only_the_days_they_look_at() {
+    // A night's detections must cost the days they cover, not every day kept: a damaged event
+    // file on a day outside the dates asked for is never opened, and the findings are the same.
+    let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    copy_tree(&fixture().data, &data);
+    let later = data.join("events/school=riverside/date=2026-12-01");
+    std::fs::create_dir_all(&later).unwrap();
+    std::fs::write(later.join("part-damaged.parquet"), b"not parquet at all, and no footer").unwrap();
+    let week = |data: &Path| Scope::new(data, Some("riverside"), Some(d("2026-10-19")), Some(d("2026-10-26")), None);
+
+    let damaged = week(&data).unwrap();
+    let ids = |scope: &Scope| -> Vec<String> {
+        let mut ids: Vec<String> = spikes::detect(scope).unwrap().into_iter().map(|f| f.id).collect();
+        ids.extend(out_of_hours::detect(scope).unwrap().into_iter().map(|f| f.id));
+        ids.extend(repeats::detect(scope).unwrap().into_iter().map(|f| f.id));
+        ids
+    };
+    let found = ids(&damaged);
+    assert!(!found.is_empty());
+    assert_eq!(found, ids(&week(&fixture().data).unwrap()), "the same findings as without the damaged day");
+
+    let including = Scope::new(&data, Some("riverside"), Some(d("2026-11-30")), Some(d("2026-12-02")), None).unwrap();
+    let error = repeats::detect(&including).expect_err("the damaged day is read when it is asked for");
+    assert!(format!("{error:#}").contains("query"), "{error:#}");
+}
+
 fn filterwatch(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_filterwatch")).args(args).output().unwrap()
 }
