@@ -61,6 +61,43 @@ pub struct ManifestEntry {
     pub skipped: u64,
     /// When this content was last ingested (RFC 3339).
     pub ingested_at: String,
+    /// The file this content was last read from to its end, as it stood when it was opened: a
+    /// file with the same stamp holds the same content, and is not read again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disk: Option<DiskStamp>,
+}
+
+/// A file as it stood on disk: which file (device and inode, kept by a rename), how long, and
+/// when it was last written. Two looks at a file with equal stamps saw the same bytes unless
+/// someone rewrote it in place at the same length and then set its modification time back, the
+/// same trust make and rsync place in a file's size and time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct DiskStamp {
+    /// The file system's device number.
+    pub device: u64,
+    /// The file's inode number on that device.
+    pub inode: u64,
+    /// Length in bytes (of the file as stored: compressed, for a `.gz`).
+    pub len: u64,
+    /// Last modification, nanoseconds since the Unix epoch.
+    pub modified_ns: i64,
+}
+
+impl DiskStamp {
+    /// The stamp of a file's metadata; `None` where the platform gives no inode numbers.
+    pub fn of(meta: &fs::Metadata) -> Option<DiskStamp> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let modified_ns = meta.mtime().checked_mul(1_000_000_000)?.checked_add(meta.mtime_nsec())?;
+            Some(DiskStamp { device: meta.dev(), inode: meta.ino(), len: meta.len(), modified_ns })
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = meta;
+            None
+        }
+    }
 }
 
 /// Every ingested file content, per school.

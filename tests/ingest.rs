@@ -369,6 +369,66 @@ fn re_ingest_growth_and_rotation_never_duplicate_rows() {
     assert_eq!(rows(data.path()), 335);
 }
 
+/// Rewrites a file in place (same inode) and gives it modification time `modified`.
+fn rewrite_in_place(path: &Path, bytes: &[u8], modified: std::time::SystemTime) {
+    let mut file = std::fs::OpenOptions::new().write(true).truncate(true).open(path).unwrap();
+    file.write_all(bytes).unwrap();
+    file.set_modified(modified).unwrap();
+}
+
+#[test]
+fn a_settled_file_read_to_its_end_is_known_by_its_stamp_and_not_read_again() {
+    // A night does not read again the rotated logs it has ingested (logrotate keeps weeks of
+    // them): a file unchanged since it was read to its end, the same inode with the same length
+    // and modification time, is known without reading it. The test shows it by changing the
+    // bytes behind the stamp's back, which only a deliberate rewrite that sets the time back does.
+    let lines = native_lines();
+    let dir = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let rows = |data: &Path| events(data).height();
+    let text: String = lines[0..100].iter().map(|l| format!("{l}\n")).collect();
+    // The same length with one digit of the first line's milliseconds changed.
+    let changed_first_line = |text: &str| {
+        let mut bytes = text.as_bytes().to_vec();
+        bytes[12] = if bytes[12] == b'0' { b'1' } else { b'0' };
+        bytes
+    };
+    let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+
+    let log = dir.path().join("access.log.1");
+    write(&log, text.as_bytes());
+    std::fs::File::options().write(true).open(&log).unwrap().set_modified(an_hour_ago).unwrap();
+    assert_eq!(run(data.path(), std::slice::from_ref(&log))[0].rows, 100);
+
+    // Rotated on (renamed, so the same inode): known, and remembered under its new name.
+    let rotated = dir.path().join("access.log.2");
+    std::fs::rename(&log, &rotated).unwrap();
+    assert_eq!(run(data.path(), std::slice::from_ref(&rotated))[0].outcome, Outcome::AlreadyIngested);
+    let manifest = std::fs::read_to_string(data.path().join("manifest.json")).unwrap();
+    assert!(manifest.contains("access.log.2"), "{manifest}");
+
+    // Other bytes behind the same stamp: not read.
+    rewrite_in_place(&rotated, &changed_first_line(&text), an_hour_ago);
+    assert_eq!(run(data.path(), std::slice::from_ref(&rotated))[0].outcome, Outcome::AlreadyIngested);
+    assert_eq!(rows(data.path()), 100);
+    // Any other modification time, and it is read: its first line differs, so it is new content.
+    rewrite_in_place(&rotated, &changed_first_line(&text), an_hour_ago + std::time::Duration::from_secs(1));
+    assert_eq!(run(data.path(), std::slice::from_ref(&rotated))[0].rows, 100);
+    assert_eq!(rows(data.path()), 200);
+
+    // A file written within the last minute may still change: its stamp is not kept, so the same
+    // rewrite that hid behind a settled stamp is read.
+    let fresh = dir.path().join("access.log");
+    let fresh_text: String = lines[100..150].iter().map(|l| format!("{l}\n")).collect();
+    write(&fresh, fresh_text.as_bytes());
+    let written = std::fs::metadata(&fresh).unwrap().modified().unwrap();
+    assert_eq!(run(data.path(), std::slice::from_ref(&fresh))[0].rows, 50);
+    assert_eq!(rows(data.path()), 250);
+    rewrite_in_place(&fresh, &changed_first_line(&fresh_text), written);
+    assert_eq!(run(data.path(), std::slice::from_ref(&fresh))[0].rows, 50);
+    assert_eq!(rows(data.path()), 300);
+}
+
 #[test]
 fn forced_format_reads_every_line_that_way() {
     let data = tempfile::tempdir().unwrap();

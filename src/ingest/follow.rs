@@ -12,8 +12,9 @@ use std::time::{Duration, SystemTime};
 
 use super::source::Sha256;
 
-/// An unterminated last line of a plain file written to within this long is left for the next
-/// run: the writer may be half-way through it.
+/// A file written to within this long may still be being written: a follower leaves its
+/// unterminated last line for the next run (the writer may be half-way through it), and no
+/// ingest trusts its stamp ([`crate::store::DiskStamp`]).
 pub const SETTLE: Duration = Duration::from_secs(60);
 
 /// Where reading stopped in each followed file.

@@ -13,14 +13,16 @@ use std::collections::{HashMap, HashSet};
 use sha2::{Digest, Sha256};
 
 use super::source::{hex, sha256_hex};
-use crate::store::{Manifest, ManifestEntry};
+use crate::store::{DiskStamp, Manifest, ManifestEntry};
 
-/// Manifest entries indexed by school, head length and head hash, by path, and their ids.
+/// Manifest entries indexed by school, head length and head hash, by path, by the stamp of the
+/// file each was last read from in full, and their ids.
 #[derive(Debug, Default)]
 pub struct KnownContents {
     by_head: HashMap<(String, u64, String), Vec<usize>>,
     head_lengths: HashSet<u64>,
     by_path: HashMap<(String, String), Vec<usize>>,
+    by_disk: HashMap<(String, DiskStamp), usize>,
     ids: HashSet<(String, String)>,
 }
 
@@ -40,7 +42,17 @@ impl KnownContents {
         push_unique(self.by_head.entry(head_key).or_default(), i);
         self.head_lengths.insert(entry.head_len);
         push_unique(self.by_path.entry((entry.school.clone(), entry.path.clone())).or_default(), i);
+        if let Some(disk) = entry.disk {
+            // An earlier stamp of the entry stays: a file that still has it still holds the content.
+            self.by_disk.insert((entry.school.clone(), disk), i);
+        }
         self.ids.insert((entry.school.clone(), entry.id.clone()));
+    }
+
+    /// The entry of `school` whose whole content a file with this stamp holds: read before, to
+    /// its end, and unchanged since.
+    pub fn read_in_full(&self, school: &str, disk: DiskStamp) -> Option<usize> {
+        self.by_disk.get(&(school.to_string(), disk)).copied()
     }
 
     /// A content id for a new content of `school` with this head hash, unique in the manifest.

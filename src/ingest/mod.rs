@@ -22,7 +22,7 @@ use crate::enrich::{Enricher, SchoolContext};
 use crate::event::EventSource;
 use crate::formats::detect::{self, FormatHints};
 use crate::formats::{FormatChoice, FormatName, Parser};
-use crate::store::{self, Dataset, Manifest, ManifestEntry};
+use crate::store::{self, Dataset, DiskStamp, Manifest, ManifestEntry};
 use crate::stored_path;
 use follow::{FollowCache, Position};
 use known::KnownContents;
@@ -107,7 +107,7 @@ pub fn ingest(
 ) -> Result<Vec<FileReport>> {
     let mut manifest = data.manifest()?;
     let mut known = KnownContents::new(&manifest);
-    let mut renamed = false;
+    let mut changed = false;
     let staging = data.stage()?;
     let school_id = school.profile.id.clone();
     let mut partitions = PartitionSink::new(&staging, &school_id);
@@ -116,7 +116,7 @@ pub fn ingest(
     for path in paths {
         progress.set_message(path.display().to_string());
         let mut rejects = RejectsSink::new(data, &staging, &school_id, path)?;
-        let mut state = ManifestState { manifest: &mut manifest, known: &mut known, renamed: &mut renamed };
+        let mut state = ManifestState { manifest: &mut manifest, known: &mut known, changed: &mut changed };
         let report =
             ingest_file(path, &school_id, &mut state, options, &pool, &mut partitions, &mut rejects, progress)?;
         rejects.finish()?;
@@ -132,9 +132,9 @@ pub fn ingest(
             std::fs::write(&version, text).with_context(|| format!("cannot write {}", version.display()))?;
         }
         staging.commit(&manifest, data.root())?;
-    } else if renamed {
-        // Nothing new, but known content was seen under a new name (a rotation): remember it,
-        // so `evidence` finds the lines there.
+    } else if changed {
+        // Nothing new, but known content was seen under a new name (a rotation), so `evidence`
+        // finds the lines there, or in a settled file whose stamp saves reading it next time.
         staging.commit(&manifest, data.root())?;
     } else {
         staging.abandon()?;
@@ -168,12 +168,12 @@ enum Start {
     Resume(usize),
 }
 
-/// The run's manifest and its index, kept in step, and whether known content was seen under a
-/// new name.
+/// The run's manifest and its index, kept in step, and whether the manifest learnt something
+/// without new rows (known content under a new name, or the stamp of a file holding it).
 struct ManifestState<'a> {
     manifest: &'a mut Manifest,
     known: &'a mut KnownContents,
-    renamed: &'a mut bool,
+    changed: &'a mut bool,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -202,6 +202,15 @@ fn ingest_file(
     }
     let canonical = stored_path::canonical(path);
     let stored = stored_path::encode(&canonical);
+    if let Some(i) = reader.settled_stamp().and_then(|disk| state.known.read_in_full(school, disk)) {
+        // The very file read to its end before, unchanged since (a rotated log, renamed or not):
+        // nothing to read, not even to hash it again.
+        if state.manifest.files[i].seen_at(stored) {
+            *state.changed = true;
+            state.known.add(i, &state.manifest.files[i]);
+        }
+        return Ok(FileReport::new(path, Outcome::AlreadyIngested));
+    }
     let plain = !head.starts_with(&[0x1f, 0x8b]);
     let followed = options.follow.as_ref().filter(|_| plain);
     let (start, resumed_reader) = match followed.and_then(|cache| resume_followed(cache, path, school, state, &head)) {
@@ -255,7 +264,7 @@ fn ingest_file(
         |out| write_output(out, partitions, rejects, &mut report),
     );
     written?;
-    let (hashed, next_line) = (reader.hash_state(), reader.next_line());
+    let (hashed, next_line, whole_file) = (reader.hash_state(), reader.next_line(), reader.stamp_of_whole_file());
     let (size, sha256, damage) = reader.finish();
     if let Some(cache) = followed {
         let position = Position { size, next_line, hashed, sha256: sha256.clone(), head: head.clone() };
@@ -264,17 +273,25 @@ fn ingest_file(
     report.bytes = size - started_at;
     report.damage = damage;
     if report.bytes == 0 {
-        // Resumed at the very end: the same content as last time, maybe under a new name.
+        // Resumed at the very end: the same content as last time, maybe under a new name, and
+        // now maybe in a settled file whose stamp spares reading it again.
         if let Start::Resume(i) = start {
-            if manifest.files[i].seen_at(stored) {
-                *state.renamed = true;
-                state.known.add(i, &manifest.files[i]);
+            let entry = &mut manifest.files[i];
+            let renamed = entry.seen_at(stored);
+            let stamped = whole_file.is_some() && entry.disk != whole_file;
+            if stamped {
+                entry.disk = whole_file;
+            }
+            if renamed || stamped {
+                *state.changed = true;
+                state.known.add(i, entry);
             }
         }
         report.outcome = Outcome::AlreadyIngested;
         return Ok(report);
     }
-    let content = ContentFacts { id: source.content.to_string(), path: stored, head: &head, size, sha256 };
+    let content =
+        ContentFacts { id: source.content.to_string(), path: stored, head: &head, size, sha256, disk: whole_file };
     let i = record_in_manifest(manifest, start, school, &parser, content, &report);
     state.known.add(i, &manifest.files[i]);
     Ok(report)
@@ -287,6 +304,8 @@ struct ContentFacts<'a> {
     head: &'a [u8],
     size: u64,
     sha256: String,
+    /// The file's stamp when it was read to its end.
+    disk: Option<DiskStamp>,
 }
 
 /// Where a follower stopped reading this file, when that is still where its manifest entry
@@ -358,6 +377,7 @@ fn record_in_manifest(
         rejects: report.rejects,
         skipped: report.skipped,
         ingested_at: now,
+        disk: content.disk,
     };
     match start {
         Start::Fresh => {

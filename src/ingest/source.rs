@@ -5,10 +5,14 @@
 use std::fs::File;
 use std::io::{BufReader, ErrorKind, Read};
 use std::path::Path;
+use std::time::SystemTime;
 
 use flate2::read::MultiGzDecoder;
 use sha2::Digest;
 pub use sha2::Sha256;
+
+use super::follow::SETTLE;
+use crate::store::DiskStamp;
 
 /// Bytes hashed for the quick "same start?" test against the manifest.
 pub const HEAD_BYTES: usize = 4096;
@@ -51,15 +55,18 @@ pub struct ContentReader {
     eof: bool,
     damage: Option<String>,
     hold_partial: bool,
+    /// The opened file's stamp, when it was last written long enough ago to be settled.
+    settled: Option<DiskStamp>,
 }
 
 impl ContentReader {
     /// Opens a file, decompressing gzip when the content starts with the gzip magic bytes, and
     /// reads its first bytes for identification.
     pub fn open(path: &Path) -> std::io::Result<ContentReader> {
-        let stream = open_content(path)?;
+        let file = open_regular(path)?;
+        let settled = settled_stamp(&file.metadata()?);
         let mut reader = ContentReader {
-            stream,
+            stream: content_of(file)?,
             carry: Vec::with_capacity(CHUNK_BYTES + (64 << 10)),
             hasher: Sha256::new(),
             delivered: 0,
@@ -67,6 +74,7 @@ impl ContentReader {
             eof: false,
             damage: None,
             hold_partial: false,
+            settled,
         };
         reader.fill_to(HEAD_BYTES);
         Ok(reader)
@@ -87,6 +95,7 @@ impl ContentReader {
             eof: false,
             damage: None,
             hold_partial: false,
+            settled: None,
         })
     }
 
@@ -104,6 +113,19 @@ impl ContentReader {
     /// The next line number to hand out.
     pub fn next_line(&self) -> u64 {
         self.next_line
+    }
+
+    /// The stamp of the file as it was opened, when it had settled (not written to within
+    /// [`SETTLE`]: a file still being written, or rewritten within the file system's clock
+    /// tick, is not trusted by its stamp).
+    pub fn settled_stamp(&self) -> Option<DiskStamp> {
+        self.settled
+    }
+
+    /// [`ContentReader::settled_stamp`] once every byte of the file has been handed out, with
+    /// no damage and no partial line held back: the stamp stands for the whole content read.
+    pub fn stamp_of_whole_file(&self) -> Option<DiskStamp> {
+        (self.eof && self.carry.is_empty() && self.damage.is_none()).then_some(self.settled).flatten()
     }
 
     /// The first bytes of the content (valid before any chunk is taken).
@@ -242,8 +264,13 @@ impl ContentReader {
 /// A file's content: its bytes, or the decompressed bytes when it starts with the gzip magic.
 /// Only a regular file is read: a FIFO or device is refused without waiting for a writer.
 pub fn open_content(path: &Path) -> std::io::Result<Box<dyn Read + Send>> {
+    content_of(open_regular(path)?)
+}
+
+/// An open file's content, decompressed when it starts with the gzip magic.
+fn content_of(file: File) -> std::io::Result<Box<dyn Read + Send>> {
     use std::io::BufRead;
-    let mut file = BufReader::with_capacity(1 << 20, open_regular(path)?);
+    let mut file = BufReader::with_capacity(1 << 20, file);
     let is_gzip = file.fill_buf()?.starts_with(&[0x1f, 0x8b]);
     Ok(if is_gzip { Box::new(BufReader::with_capacity(1 << 20, MultiGzDecoder::new(file))) } else { Box::new(file) })
 }
@@ -259,6 +286,12 @@ fn open_regular(path: &Path) -> std::io::Result<File> {
         return Err(std::io::Error::new(ErrorKind::InvalidInput, "not a regular file (a FIFO, device or socket)"));
     }
     Ok(file)
+}
+
+/// The file's stamp when it was last written at least [`SETTLE`] ago.
+fn settled_stamp(meta: &std::fs::Metadata) -> Option<DiskStamp> {
+    let age = meta.modified().ok().and_then(|t| SystemTime::now().duration_since(t).ok())?;
+    (age >= SETTLE).then(|| DiskStamp::of(meta)).flatten()
 }
 
 /// SHA-256 (hex) of a byte slice.
