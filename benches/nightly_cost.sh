@@ -50,6 +50,8 @@ for day in 0 1 2 3 4 5 6; do
   file=$(ls "$DIR"/week/logs/ | sort -t. -k3,3nr | sed -n "$(( day + 1 ))p")
   ln "$DIR/week/logs/$file" "$DIR/school/logs/$file"
   today=$(date -u -d "2026-10-19 + $(( day + 1 )) days" +%F)
+  # Last written at the end of its day, as logrotate leaves it, not when it was generated.
+  touch -d "$today 00:00 UTC" "$DIR/school/logs/$file"
   new=$(case "$file" in *.gz) zcat "$DIR/school/logs/$file" ;; *) cat "$DIR/school/logs/$file" ;; esac | wc -l)
   read -r ingest_s ingest_kb < <( { /usr/bin/time -f '%e %M' $FW ingest --config "$DIR/school/school.toml" \
     --data "$DIR/data" --quiet >/dev/null; } 2>&1 | tail -1)
