@@ -98,6 +98,11 @@ impl DiskStamp {
             None
         }
     }
+
+    /// The stamp of the file at `path` now (`None` when it cannot be read).
+    pub fn of_path(path: &Path) -> Option<DiskStamp> {
+        DiskStamp::of(&fs::metadata(path).ok()?)
+    }
 }
 
 /// Every ingested file content, per school.
@@ -355,34 +360,43 @@ pub fn settings_from(school: &str, copy: Option<&str>, origin: &str) -> Result<c
 /// All events of a dataset as a lazy polars frame, with `school` and `date` read from the
 /// folder names (hive partitioning), so filters on them prune whole folders.
 pub fn scan_events(root: &Path) -> Result<polars::prelude::LazyFrame> {
-    scan_hive(&root.join("events").join("**").join("*.parquet"), root)
+    scan_hive(root, "**")
 }
 
 /// The events of one school, or of all when `schools` is not exactly one. One school's scan lists
 /// only its own folder, so planning a query does not walk every school's files (with hundreds of
-/// schools that listing was most of a query's time).
-///
-/// Its pattern names the folder as `[s]chool=ID`: a glob's partitions are read from its first
-/// wildcard on, so the one-character class makes `school` a partition column read from the
-/// folder name, as in [`scan_events`], while matching that folder only. A `school` column added
-/// as a constant instead stops polars pushing a query's date range down to the folders, and every
-/// query then read every day kept (the nightly grew by ~0.4 s a night for each week of history).
+/// schools that listing was most of a query's time). Its `school` column is read from the folder
+/// name as in [`scan_events`]: a constant column added instead stopped polars pushing a query's
+/// date range down to the folders, and every query then read every day kept (the nightly grew by
+/// ~0.4 s a night for each week of history).
 pub fn scan_events_of(root: &Path, schools: &[String]) -> Result<polars::prelude::LazyFrame> {
     let [school] = schools else { return scan_events(root) };
-    let events = root.join("events");
-    if !crate::config::is_school_id(school) || !events.join(format!("school={school}")).is_dir() {
+    if !crate::config::is_school_id(school) || !root.join("events").join(format!("school={school}")).is_dir() {
         return scan_events(root);
     }
-    scan_hive(&events.join(format!("[s]chool={school}")).join("**").join("*.parquet"), root)
+    scan_hive(root, &format!("school={school}/**"))
 }
 
-/// A hive-partitioned scan of the event files a glob `pattern` matches in dataset `root`.
-fn scan_hive(pattern: &Path, root: &Path) -> Result<polars::prelude::LazyFrame> {
+/// A hive-partitioned scan of the event files under `events/<within>` in dataset `root`.
+/// polars reads a partition from every `name=value` folder of a file's whole path, the dataset's
+/// own path included, so the partitions are typed here rather than guessed from the names (a
+/// school id such as `1e5` or `2024` would be read as a number that no text equals) and any
+/// `name=value` folder above the dataset is typed as text; the dataset's path is matched
+/// literally, whatever glob characters it holds.
+fn scan_hive(root: &Path, within: &str) -> Result<polars::prelude::LazyFrame> {
     use polars::prelude::{DataType, Field, HiveOptions, LazyFrame, PlRefPath, ScanArgsParquet, Schema};
-    // The partition values are typed here, not guessed from the names: a school id such as
-    // `1e5` or `2024` would otherwise be read as a number, and no text would equal it.
-    let partitions =
-        Schema::from_iter([Field::new("school".into(), DataType::String), Field::new("date".into(), DataType::Date)]);
+    let events = root.join("events");
+    let above: Vec<String> = events
+        .components()
+        .filter_map(|c| c.as_os_str().to_str()?.split_once('=').map(|(name, _)| name.to_string()))
+        .filter(|name| name != "school" && name != "date")
+        .collect();
+    let partitions = Schema::from_iter(
+        [Field::new("school".into(), DataType::String), Field::new("date".into(), DataType::Date)]
+            .into_iter()
+            .chain(above.iter().map(|name| Field::new(name.as_str().into(), DataType::String))),
+    );
+    let pattern = format!("{}/{within}/*.parquet", glob::Pattern::escape(&events.to_string_lossy()));
     // Files written before a column was added (`source_content`) read it as null.
     let args = ScanArgsParquet {
         hive_options: HiveOptions { schema: Some(std::sync::Arc::new(partitions)), ..HiveOptions::new_enabled() },
@@ -390,8 +404,10 @@ fn scan_hive(pattern: &Path, root: &Path) -> Result<polars::prelude::LazyFrame> 
         allow_missing_columns: true,
         ..Default::default()
     };
-    LazyFrame::scan_parquet(PlRefPath::new(pattern.to_string_lossy().as_ref()), args)
-        .with_context(|| format!("cannot read the events in {}", root.display()))
+    let frame = LazyFrame::scan_parquet(PlRefPath::new(&pattern), args)
+        .with_context(|| format!("cannot read the events in {}", root.display()))?;
+    // The folders above the dataset are not the events' columns.
+    Ok(if above.is_empty() { frame } else { frame.drop(polars::prelude::cols(above)) })
 }
 
 /// Rows per Parquet row group: large enough for good compression and fast scans.

@@ -387,12 +387,15 @@ fn a_settled_file_read_to_its_end_is_known_by_its_stamp_and_not_read_again() {
     let data = tempfile::tempdir().unwrap();
     let rows = |data: &Path| events(data).height();
     let text: String = lines[0..100].iter().map(|l| format!("{l}\n")).collect();
-    // The same length with one digit of the first line's milliseconds changed.
-    let changed_first_line = |text: &str| {
+    // The same length with one digit of a line's milliseconds changed: the line at `start`.
+    let changed_line = |text: &str, start: usize| {
         let mut bytes = text.as_bytes().to_vec();
-        bytes[12] = if bytes[12] == b'0' { b'1' } else { b'0' };
+        bytes[start + 12] = if bytes[start + 12] == b'0' { b'1' } else { b'0' };
         bytes
     };
+    let changed_first_line = |text: &str| changed_line(text, 0);
+    let last_line = text.trim_end().rfind('\n').unwrap() + 1;
+    assert!(last_line > 4096, "the last line is past the 4 KiB head");
     let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
 
     let log = dir.path().join("access.log.1");
@@ -407,14 +410,18 @@ fn a_settled_file_read_to_its_end_is_known_by_its_stamp_and_not_read_again() {
     let manifest = std::fs::read_to_string(data.path().join("manifest.json")).unwrap();
     assert!(manifest.contains("access.log.2"), "{manifest}");
 
-    // Other bytes behind the same stamp: not read.
-    rewrite_in_place(&rotated, &changed_first_line(&text), an_hour_ago);
+    // Other bytes past the head behind the same stamp: not read.
+    rewrite_in_place(&rotated, &changed_line(&text, last_line), an_hour_ago);
     assert_eq!(run(data.path(), std::slice::from_ref(&rotated))[0].outcome, Outcome::AlreadyIngested);
     assert_eq!(rows(data.path()), 100);
-    // Any other modification time, and it is read: its first line differs, so it is new content.
-    rewrite_in_place(&rotated, &changed_first_line(&text), an_hour_ago + std::time::Duration::from_secs(1));
+    // Any other modification time, and it is read: its last line differs, so it is new content.
+    rewrite_in_place(&rotated, &changed_line(&text, last_line), an_hour_ago + std::time::Duration::from_secs(1));
     assert_eq!(run(data.path(), std::slice::from_ref(&rotated))[0].rows, 100);
     assert_eq!(rows(data.path()), 200);
+    // The first stamp again, but other first bytes (a reused inode, an archive's stored time): read.
+    rewrite_in_place(&rotated, &changed_first_line(&text), an_hour_ago);
+    assert_eq!(run(data.path(), std::slice::from_ref(&rotated))[0].rows, 100);
+    assert_eq!(rows(data.path()), 300);
 
     // A file written within the last minute may still change: its stamp is not kept, so the same
     // rewrite that hid behind a settled stamp is read.
@@ -423,10 +430,12 @@ fn a_settled_file_read_to_its_end_is_known_by_its_stamp_and_not_read_again() {
     write(&fresh, fresh_text.as_bytes());
     let written = std::fs::metadata(&fresh).unwrap().modified().unwrap();
     assert_eq!(run(data.path(), std::slice::from_ref(&fresh))[0].rows, 50);
-    assert_eq!(rows(data.path()), 250);
-    rewrite_in_place(&fresh, &changed_first_line(&fresh_text), written);
+    assert_eq!(rows(data.path()), 350);
+    let fresh_last_line = fresh_text.trim_end().rfind('\n').unwrap() + 1;
+    assert!(fresh_last_line > 4096, "the last line is past the 4 KiB head");
+    rewrite_in_place(&fresh, &changed_line(&fresh_text, fresh_last_line), written);
     assert_eq!(run(data.path(), std::slice::from_ref(&fresh))[0].rows, 50);
-    assert_eq!(rows(data.path()), 300);
+    assert_eq!(rows(data.path()), 400);
 }
 
 #[test]

@@ -49,10 +49,12 @@ impl KnownContents {
         self.ids.insert((entry.school.clone(), entry.id.clone()));
     }
 
-    /// The entry of `school` whose whole content a file with this stamp holds: read before, to
-    /// its end, and unchanged since.
-    pub fn read_in_full(&self, school: &str, disk: DiskStamp) -> Option<usize> {
-        self.by_disk.get(&(school.to_string(), disk)).copied()
+    /// The entry of `school` whose whole content a file with this stamp and first bytes `head`
+    /// holds: read before, to its end, and unchanged since. The head is checked too, so a new
+    /// file that a reused inode, the same length and a fixed modification time (an archive
+    /// unpacked with its stored times) make look the same is read.
+    pub fn read_in_full(&self, manifest: &Manifest, school: &str, disk: DiskStamp, head: &[u8]) -> Option<usize> {
+        self.by_disk.get(&(school.to_string(), disk)).copied().filter(|&i| head_matches(&manifest.files[i], head))
     }
 
     /// A content id for a new content of `school` with this head hash, unique in the manifest.

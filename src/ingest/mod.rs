@@ -202,7 +202,9 @@ fn ingest_file(
     }
     let canonical = stored_path::canonical(path);
     let stored = stored_path::encode(&canonical);
-    if let Some(i) = reader.settled_stamp().and_then(|disk| state.known.read_in_full(school, disk)) {
+    let known_file =
+        reader.settled_stamp().and_then(|disk| state.known.read_in_full(state.manifest, school, disk, &head));
+    if let Some(i) = known_file {
         // The very file read to its end before, unchanged since (a rotated log, renamed or not):
         // nothing to read, not even to hash it again.
         if state.manifest.files[i].seen_at(stored) {
@@ -264,7 +266,10 @@ fn ingest_file(
         |out| write_output(out, partitions, rejects, &mut report),
     );
     written?;
-    let (hashed, next_line, whole_file) = (reader.hash_state(), reader.next_line(), reader.stamp_of_whole_file());
+    // The stamp taken when the file was opened stands for what was read only if the file is
+    // still the same now (a write while it was read moves its modification time).
+    let whole_file = reader.stamp_of_whole_file().filter(|&opened| DiskStamp::of_path(path) == Some(opened));
+    let (hashed, next_line) = (reader.hash_state(), reader.next_line());
     let (size, sha256, damage) = reader.finish();
     if let Some(cache) = followed {
         let position = Position { size, next_line, hashed, sha256: sha256.clone(), head: head.clone() };

@@ -329,6 +329,35 @@ mod tests {
         (chunks, size, hash, damage)
     }
 
+    /// Reads a file written `age` ago to its end (holding an unterminated last line back when
+    /// `hold`), and gives the stamp it would keep for it.
+    fn stamp_after_reading(bytes: &[u8], age: std::time::Duration, hold: bool) -> Option<DiskStamp> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log");
+        std::fs::write(&path, bytes).unwrap();
+        File::options().write(true).open(&path).unwrap().set_modified(SystemTime::now() - age).unwrap();
+        let mut reader = ContentReader::open(&path).unwrap();
+        if hold {
+            reader.hold_partial_line();
+        }
+        while reader.next_chunk().is_some() {}
+        reader.stamp_of_whole_file()
+    }
+
+    #[test]
+    fn only_a_settled_file_read_whole_and_undamaged_keeps_its_stamp() {
+        let hour = std::time::Duration::from_secs(3600);
+        let whole = stamp_after_reading(b"a 1\nb 2\n", hour, false).expect("a settled file read to its end");
+        assert_eq!(whole.len, 8);
+        assert!(stamp_after_reading(b"a 1\nb 2\n", std::time::Duration::ZERO, false).is_none(), "just written");
+        assert!(stamp_after_reading(b"a 1\nb 2", hour, true).is_none(), "a partial last line held back");
+        let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gzip.write_all(&b"a 1\n".repeat(10_000)).unwrap();
+        let gzip = gzip.finish().unwrap();
+        assert!(stamp_after_reading(&gzip, hour, false).is_some(), "a whole .gz");
+        assert!(stamp_after_reading(&gzip[..gzip.len() / 2], hour, false).is_none(), "a truncated .gz");
+    }
+
     #[test]
     fn gzip_and_plain_give_the_same_content_hash() {
         let text = b"a 1\nb 2\nc 3";
