@@ -176,6 +176,23 @@ struct ManifestState<'a> {
     changed: &'a mut bool,
 }
 
+impl ManifestState<'_> {
+    /// Records that entry `i`'s whole content, nothing more, was found at `path` (stored form),
+    /// in a file with stamp `whole_file` when it was read to its end and had settled.
+    fn seen_again(&mut self, i: usize, path: String, whole_file: Option<DiskStamp>) {
+        let entry = &mut self.manifest.files[i];
+        let renamed = entry.seen_at(path);
+        let stamped = whole_file.is_some() && entry.disk != whole_file;
+        if stamped {
+            entry.disk = whole_file;
+        }
+        if renamed || stamped {
+            *self.changed = true;
+            self.known.add(i, entry);
+        }
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn ingest_file(
     path: &Path,
@@ -207,10 +224,7 @@ fn ingest_file(
     if let Some(i) = known_file {
         // The very file read to its end before, unchanged since (a rotated log, renamed or not):
         // nothing to read, not even to hash it again.
-        if state.manifest.files[i].seen_at(stored) {
-            *state.changed = true;
-            state.known.add(i, &state.manifest.files[i]);
-        }
+        state.seen_again(i, stored, None);
         return Ok(FileReport::new(path, Outcome::AlreadyIngested));
     }
     let plain = !head.starts_with(&[0x1f, 0x8b]);
@@ -281,16 +295,7 @@ fn ingest_file(
         // Resumed at the very end: the same content as last time, maybe under a new name, and
         // now maybe in a settled file whose stamp spares reading it again.
         if let Start::Resume(i) = start {
-            let entry = &mut manifest.files[i];
-            let renamed = entry.seen_at(stored);
-            let stamped = whole_file.is_some() && entry.disk != whole_file;
-            if stamped {
-                entry.disk = whole_file;
-            }
-            if renamed || stamped {
-                *state.changed = true;
-                state.known.add(i, entry);
-            }
+            state.seen_again(i, stored, whole_file);
         }
         report.outcome = Outcome::AlreadyIngested;
         return Ok(report);

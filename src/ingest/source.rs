@@ -63,8 +63,8 @@ impl ContentReader {
     /// Opens a file, decompressing gzip when the content starts with the gzip magic bytes, and
     /// reads its first bytes for identification.
     pub fn open(path: &Path) -> std::io::Result<ContentReader> {
-        let file = open_regular(path)?;
-        let settled = settled_stamp(&file.metadata()?);
+        let (file, meta) = open_regular(path)?;
+        let settled = settled_stamp(&meta);
         let mut reader = ContentReader {
             stream: content_of(file)?,
             carry: Vec::with_capacity(CHUNK_BYTES + (64 << 10)),
@@ -84,7 +84,7 @@ impl ContentReader {
     /// it, carrying on the hash of everything before (`hashed`) instead of reading it again.
     pub fn open_at(path: &Path, offset: u64, next_line: u64, hashed: Sha256) -> std::io::Result<ContentReader> {
         use std::io::{Seek, SeekFrom};
-        let mut file = open_regular(path)?;
+        let (mut file, _) = open_regular(path)?;
         file.seek(SeekFrom::Start(offset))?;
         Ok(ContentReader {
             stream: Box::new(BufReader::with_capacity(1 << 20, file)),
@@ -264,7 +264,7 @@ impl ContentReader {
 /// A file's content: its bytes, or the decompressed bytes when it starts with the gzip magic.
 /// Only a regular file is read: a FIFO or device is refused without waiting for a writer.
 pub fn open_content(path: &Path) -> std::io::Result<Box<dyn Read + Send>> {
-    content_of(open_regular(path)?)
+    content_of(open_regular(path)?.0)
 }
 
 /// An open file's content, decompressed when it starts with the gzip magic.
@@ -275,17 +275,19 @@ fn content_of(file: File) -> std::io::Result<Box<dyn Read + Send>> {
     Ok(if is_gzip { Box::new(BufReader::with_capacity(1 << 20, MultiGzDecoder::new(file))) } else { Box::new(file) })
 }
 
-/// Opens a regular file for reading, refusing a FIFO, device or socket without waiting on it.
-fn open_regular(path: &Path) -> std::io::Result<File> {
+/// Opens a regular file for reading, refusing a FIFO, device or socket without waiting on it;
+/// gives the open file's metadata with it.
+fn open_regular(path: &Path) -> std::io::Result<(File, std::fs::Metadata)> {
     let mut options = File::options();
     options.read(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
     let file = options.open(path)?;
-    if !file.metadata()?.is_file() {
+    let meta = file.metadata()?;
+    if !meta.is_file() {
         return Err(std::io::Error::new(ErrorKind::InvalidInput, "not a regular file (a FIFO, device or socket)"));
     }
-    Ok(file)
+    Ok((file, meta))
 }
 
 /// The file's stamp when it was last written at least [`SETTLE`] ago.
